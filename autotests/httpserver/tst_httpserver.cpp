@@ -1,0 +1,285 @@
+// Copyright (C) 2026 The QtPrometheusExporter authors
+// SPDX-License-Identifier: MIT
+
+// The HTTP behaviour of the exporter (SPEC §4), seen from a raw socket.
+
+#include <QtPrometheusExporter/PrometheusExporter>
+
+#include <QtCore/qtimer.h>
+#include <QtTest/qtest.h>
+
+#include <prometheus/counter.h>
+#include <prometheus/registry.h>
+
+#include "httptestclient.h"
+
+namespace {
+constexpr char textContentType[] = "text/plain; version=0.0.4; charset=utf-8";
+}
+
+class tst_HttpServer : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void getServesMetrics();
+    void headHasHeadersAndNoBody();
+    void otherMethods_data();
+    void otherMethods();
+    void landingPage();
+    void unknownPathIs404();
+    void queryStringDoesNotChangeRoute();
+    void customPath();
+    void keepAliveServesManyRequests();
+    void pipelinedAnswersInOrder();
+    void pipelinedAroundDeferredAnswerStayInOrder();
+    void connectionCloseIsHonoured();
+    void http10ClosesAfterResponse();
+    void http10KeepAliveStaysOpen();
+    void garbageThenNormalScrape();
+    void requestWithBodyIsAnsweredAndClosed();
+
+private:
+    std::unique_ptr<PrometheusExporter> m_exporter;
+};
+
+void tst_HttpServer::init()
+{
+    m_exporter = std::make_unique<PrometheusExporter>();
+    m_exporter->setPort(0);
+    m_exporter->setMode(PrometheusExporter::Mode::Plain);
+    prometheus::BuildCounter()
+        .Name("test_requests_total")
+        .Help("A counter.")
+        .Register(*m_exporter->registry())
+        .Add({{"kind", "a"}})
+        .Increment(3);
+    QVERIFY(m_exporter->start());
+}
+
+void tst_HttpServer::cleanup()
+{
+    m_exporter.reset();
+}
+
+void tst_HttpServer::getServesMetrics()
+{
+    const auto response = httpGet(m_exporter->port(), "/metrics");
+    QVERIFY(response);
+    QCOMPARE(response->statusCode, 200);
+    QCOMPARE(response->statusLine, QByteArray("HTTP/1.1 200 OK"));
+    QCOMPARE(response->header("Content-Type"), QByteArray(textContentType));
+    QCOMPARE(response->headerCount("Content-Type"), 1);
+    QCOMPARE(response->headerCount("Content-Length"), 1);
+    QCOMPARE(response->header("Content-Length").toLongLong(), response->body.size());
+    QVERIFY(response->body.contains("# TYPE test_requests_total counter\n"));
+    QCOMPARE(sampleValue(response->body, "test_requests_total{kind=\"a\"}"),
+             std::optional<double>(3));
+    QCOMPARE(m_exporter->url().toString(),
+             QStringLiteral("http://127.0.0.1:%1/metrics").arg(m_exporter->port()));
+}
+
+void tst_HttpServer::headHasHeadersAndNoBody()
+{
+    HttpTestClient client;
+    QVERIFY(client.connectTo(m_exporter->port()));
+    client.send("HEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+    const auto head = client.read(true);
+    QVERIFY(head);
+    QCOMPARE(head->statusCode, 200);
+    QCOMPARE(head->header("Content-Type"), QByteArray(textContentType));
+    QVERIFY(head->header("Content-Length").toLongLong() > 0);
+    // No body follows: the next bytes on the connection are the next response.
+    client.sendGet("/metrics");
+    const auto get = client.read();
+    QVERIFY(get);
+    QCOMPARE(get->statusLine, QByteArray("HTTP/1.1 200 OK"));
+    QVERIFY(client.pending().isEmpty());
+}
+
+void tst_HttpServer::otherMethods_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("path");
+    for (const char *method : {"POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "BREW"}) {
+        QTest::addRow("%s /metrics", method) << QByteArray(method) << QByteArray("/metrics");
+        QTest::addRow("%s /", method) << QByteArray(method) << QByteArray("/");
+    }
+}
+
+void tst_HttpServer::otherMethods()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, path);
+    HttpTestClient client;
+    QVERIFY(client.connectTo(m_exporter->port()));
+    client.send(method + ' ' + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    const auto response = client.read();
+    QVERIFY(response);
+    QCOMPARE(response->statusCode, 405);
+    QCOMPARE(response->header("Allow"), QByteArray("GET, HEAD"));
+}
+
+void tst_HttpServer::landingPage()
+{
+    const auto response = httpGet(m_exporter->port(), "/");
+    QVERIFY(response);
+    QCOMPARE(response->statusCode, 200);
+    QCOMPARE(response->header("Content-Type"), QByteArray("text/html; charset=utf-8"));
+    QVERIFY(response->body.contains("<a href=\"/metrics\">"));
+}
+
+void tst_HttpServer::unknownPathIs404()
+{
+    for (const char *path : {"/metricsx", "/metrics/", "/favicon.ico", "/x/../metrics"}) {
+        const auto response = httpGet(m_exporter->port(), path);
+        QVERIFY(response);
+        QCOMPARE(response->statusCode, 404);
+        QVERIFY(response->body.contains("/metrics"));
+    }
+}
+
+void tst_HttpServer::queryStringDoesNotChangeRoute()
+{
+    const auto response = httpGet(m_exporter->port(), "/metrics?foo=bar");
+    QVERIFY(response);
+    QCOMPARE(response->statusCode, 200);
+    QVERIFY(response->body.contains("test_requests_total"));
+}
+
+void tst_HttpServer::customPath()
+{
+    m_exporter->setPath(QStringLiteral("stats/prom"));
+    QCOMPARE(m_exporter->path(), QStringLiteral("/stats/prom"));
+    auto response = httpGet(m_exporter->port(), "/stats/prom");
+    QVERIFY(response);
+    QCOMPARE(response->statusCode, 200);
+    response = httpGet(m_exporter->port(), "/metrics");
+    QCOMPARE(response->statusCode, 404);
+    QVERIFY(response->body.contains("/stats/prom"));
+    response = httpGet(m_exporter->port(), "/");
+    QVERIFY(response->body.contains("href=\"/stats/prom\""));
+}
+
+void tst_HttpServer::keepAliveServesManyRequests()
+{
+    HttpTestClient client;
+    QVERIFY(client.connectTo(m_exporter->port()));
+    for (int i = 0; i < 50; ++i) {
+        client.sendGet("/metrics");
+        const auto response = client.read();
+        QVERIFY(response);
+        QCOMPARE(response->statusCode, 200);
+    }
+    QCOMPARE(client.socket().state(), QAbstractSocket::ConnectedState);
+}
+
+void tst_HttpServer::pipelinedAnswersInOrder()
+{
+    HttpTestClient client;
+    QVERIFY(client.connectTo(m_exporter->port()));
+    client.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+                "GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n"
+                "HEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+                "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    const auto first = client.read();
+    const auto second = client.read();
+    const auto third = client.read(true);
+    const auto fourth = client.read();
+    QVERIFY(first && second && third && fourth);
+    QCOMPARE(first->statusCode, 200);
+    QVERIFY(first->body.contains("test_requests_total"));
+    QCOMPARE(second->statusCode, 404);
+    QCOMPARE(third->statusCode, 200);
+    QCOMPARE(fourth->header("Content-Type"), QByteArray("text/html; charset=utf-8"));
+}
+
+void tst_HttpServer::pipelinedAroundDeferredAnswerStayInOrder()
+{
+    // Notify mode: the scrape is answered late, the 404 behind it could be
+    // answered at once but must not overtake it.
+    m_exporter->setMode(PrometheusExporter::Mode::Notify);
+    connect(m_exporter.get(), &PrometheusExporter::scrapeRequested, this,
+            [this](PrometheusUpdate update) {
+                QTimer::singleShot(100, this, [update]() mutable { update.release(); });
+            });
+    HttpTestClient client;
+    QVERIFY(client.connectTo(m_exporter->port()));
+    client.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+                "GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n");
+    const auto first = client.read();
+    const auto second = client.read();
+    QVERIFY(first && second);
+    QCOMPARE(first->statusCode, 200);
+    QCOMPARE(second->statusCode, 404);
+}
+
+void tst_HttpServer::connectionCloseIsHonoured()
+{
+    HttpTestClient client;
+    QVERIFY(client.connectTo(m_exporter->port()));
+    client.send("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const auto response = client.read();
+    QVERIFY(response);
+    QCOMPARE(response->statusCode, 200);
+    QCOMPARE(response->header("Connection"), QByteArray("close"));
+    QVERIFY(client.waitForClosed());
+}
+
+void tst_HttpServer::http10ClosesAfterResponse()
+{
+    HttpTestClient client;
+    QVERIFY(client.connectTo(m_exporter->port()));
+    client.send("GET /metrics HTTP/1.0\r\n\r\n");
+    const auto response = client.read();
+    QVERIFY(response);
+    QCOMPARE(response->statusCode, 200);
+    QVERIFY(client.waitForClosed());
+}
+
+void tst_HttpServer::http10KeepAliveStaysOpen()
+{
+    HttpTestClient client;
+    QVERIFY(client.connectTo(m_exporter->port()));
+    client.send("GET /metrics HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    QVERIFY(client.read());
+    client.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.0\r\n\r\n");
+    QVERIFY(client.read());
+    const auto last = client.read();
+    QVERIFY(last);
+    QCOMPARE(last->header("Connection"), QByteArray("close"));
+    QVERIFY(client.waitForClosed());
+}
+
+void tst_HttpServer::garbageThenNormalScrape()
+{
+    for (const QByteArray &garbage :
+         {QByteArray("GARBAGE\r\n\r\n"), QByteArray("GET\r\n\r\n"), QByteArray("\x00\x01\x02", 3),
+          QByteArray("GET /metrics HTTP/1.1\r\nNoColonHere\r\n\r\n")}) {
+        HttpTestClient bad;
+        QVERIFY(bad.connectTo(m_exporter->port()));
+        bad.send(garbage);
+        bad.read(false, 500); // whatever comes, if anything
+        const auto response = httpGet(m_exporter->port(), "/metrics");
+        QVERIFY(response);
+        QCOMPARE(response->statusCode, 200);
+    }
+}
+
+void tst_HttpServer::requestWithBodyIsAnsweredAndClosed()
+{
+    HttpTestClient client;
+    QVERIFY(client.connectTo(m_exporter->port()));
+    client.send("POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+    const auto response = client.read();
+    QVERIFY(response);
+    QCOMPARE(response->statusCode, 405);
+    // We do not follow request bodies, so the connection is not reused.
+    QVERIFY(client.waitForClosed());
+}
+
+QTEST_GUILESS_MAIN(tst_HttpServer)
+#include "tst_httpserver.moc"

@@ -1,0 +1,150 @@
+// Copyright (C) 2026 The QtPrometheusExporter authors
+// SPDX-License-Identifier: MIT
+
+#include "httpconnection_p.h"
+
+#include <QtNetwork/qtcpsocket.h>
+
+namespace {
+// Longer request lines are not ours to serve anyway; the version is then unknown.
+constexpr qsizetype MaxScannedLine = 8 * 1024;
+
+bool startsWithNoCase(const QByteArray &line, QByteArrayView prefix)
+{
+    return line.left(prefix.size()).compare(prefix, Qt::CaseInsensitive) == 0;
+}
+} // namespace
+
+void RequestLineScanner::feed(const char *data, qsizetype size)
+{
+    for (qsizetype i = 0; i < size && m_state != State::Lost; ++i) {
+        const char c = data[i];
+        if (m_state == State::BetweenRequests) {
+            if (c == '\r' || c == '\n')
+                continue; // RFC 9112 §2.2: ignore empty lines before a request
+            m_state = State::RequestLine;
+        }
+        if (c == '\n') {
+            finishLine();
+            continue;
+        }
+        if (m_line.size() < MaxScannedLine)
+            m_line.append(c);
+        else
+            m_lineTooLong = true;
+    }
+}
+
+void RequestLineScanner::finishLine()
+{
+    if (m_line.endsWith('\r'))
+        m_line.chop(1);
+    if (m_state == State::RequestLine) {
+        Line line;
+        line.http10 = !m_lineTooLong && m_line.endsWith(" HTTP/1.0");
+        line.lost = m_lineTooLong;
+        m_lines.push_back(line);
+        m_state = State::Headers;
+    } else if (m_line.isEmpty()) {
+        m_state = State::BetweenRequests;
+    } else if (startsWithNoCase(m_line, "content-length:")) {
+        if (m_line.mid(15).trimmed() != "0")
+            m_state = State::Lost;
+    } else if (startsWithNoCase(m_line, "transfer-encoding:")) {
+        m_state = State::Lost;
+    }
+    m_line.clear();
+    m_lineTooLong = false;
+}
+
+RequestLineScanner::Line RequestLineScanner::takeNext()
+{
+    if (m_lines.empty()) {
+        Line unknown;
+        unknown.lost = true;
+        return unknown;
+    }
+    Line line = m_lines.front();
+    m_lines.pop_front();
+    if (m_lines.empty() && m_state == State::Lost)
+        line.lost = true; // this request carried the body we cannot follow
+    return line;
+}
+
+HttpConnection::HttpConnection(QTcpSocket *socket) : QObject(socket), m_socket(socket)
+{
+    // Connected before QAbstractHttpServer connects its own slot, so this sees
+    // every byte before Qt's parser consumes it.
+    connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::beforeParser);
+}
+
+void HttpConnection::attachAfterParser()
+{
+    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::afterParser,
+            Qt::UniqueConnection);
+}
+
+HttpConnection *HttpConnection::fromSocket(QTcpSocket *socket)
+{
+    if (!socket)
+        return nullptr;
+    return socket->findChild<HttpConnection *>(QString(), Qt::FindDirectChildrenOnly);
+}
+
+void HttpConnection::beforeParser()
+{
+    // Feed only what arrived since the parser last ran: Qt 6.4 reads everything
+    // on each readyRead, Qt 6.5+ leaves bytes unread while an answer is pending.
+    const qint64 available = m_socket->bytesAvailable();
+    if (available > m_scannedUnread) {
+        const QByteArray buffered = m_socket->peek(available);
+        m_scanner.feed(buffered.constData() + m_scannedUnread,
+                       buffered.size() - qsizetype(m_scannedUnread));
+    }
+    m_scannedUnread = available;
+}
+
+void HttpConnection::afterParser()
+{
+    m_scannedUnread = qMin(m_scannedUnread, m_socket->bytesAvailable());
+}
+
+#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+quint64 HttpConnection::enqueue()
+{
+    const quint64 sequence = m_nextSequence++;
+    Slot slot;
+    slot.sequence = sequence;
+    m_slots.push_back(std::move(slot));
+    return sequence;
+}
+
+void HttpConnection::complete(quint64 sequence, QByteArray bytes, bool close)
+{
+    for (Slot &slot : m_slots) {
+        if (slot.sequence == sequence) {
+            slot.ready = true;
+            slot.close = close;
+            slot.bytes = std::move(bytes);
+            break;
+        }
+    }
+    flush();
+}
+
+void HttpConnection::flush()
+{
+    while (!m_closing && !m_slots.empty() && m_slots.front().ready) {
+        Slot slot = std::move(m_slots.front());
+        m_slots.pop_front();
+        if (m_socket->state() != QAbstractSocket::ConnectedState)
+            return;
+        m_socket->write(slot.bytes);
+        if (slot.close) {
+            m_closing = true;
+            m_slots.clear();
+            m_socket->disconnectFromHost(); // flushes what was written, then closes
+        }
+    }
+}
+#endif

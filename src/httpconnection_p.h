@@ -1,0 +1,88 @@
+// Copyright (C) 2026 The QtPrometheusExporter authors
+// SPDX-License-Identifier: MIT
+
+#ifndef HTTPCONNECTION_P_H
+#define HTTPCONNECTION_P_H
+
+#include <QtCore/qbytearray.h>
+#include <QtCore/qobject.h>
+
+#include <deque>
+
+QT_BEGIN_NAMESPACE
+class QTcpSocket;
+QT_END_NAMESPACE
+
+// Follows the request lines of one connection as the bytes arrive, because
+// QHttpServerRequest does not tell the HTTP version (needed to close HTTP/1.0
+// connections). Only bodiless requests can be followed; after a request with a
+// body every further request is answered with the connection closed.
+class RequestLineScanner
+{
+public:
+    struct Line
+    {
+        bool http10 = false;
+        bool lost = false; // the scanner could not follow this request
+    };
+
+    void feed(const char *data, qsizetype size);
+    Line takeNext();
+
+private:
+    enum class State { BetweenRequests, RequestLine, Headers, Lost };
+    void finishLine();
+
+    State m_state = State::BetweenRequests;
+    QByteArray m_line;
+    bool m_lineTooLong = false;
+    std::deque<Line> m_lines;
+};
+
+// Per-socket state, a child of the socket so that it dies with it. Replies hold a
+// QPointer to it: a null pointer is how a late answer learns its client is gone.
+class HttpConnection : public QObject
+{
+    Q_OBJECT
+public:
+    explicit HttpConnection(QTcpSocket *socket);
+
+    static HttpConnection *fromSocket(QTcpSocket *socket);
+    QTcpSocket *socket() const { return m_socket; }
+    RequestLineScanner::Line takeRequestLine() { return m_scanner.takeNext(); }
+
+    // Connects the slot that must run after Qt's parser has read from the socket.
+    void attachAfterParser();
+
+#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+    // Qt 6.4 neither orders deferred answers nor honours "Connection: close",
+    // so answers are queued here and written strictly in request order.
+    quint64 enqueue();
+    void complete(quint64 sequence, QByteArray bytes, bool close);
+
+private:
+    struct Slot
+    {
+        quint64 sequence = 0;
+        bool ready = false;
+        bool close = false;
+        QByteArray bytes;
+    };
+    void flush();
+
+    std::deque<Slot> m_slots;
+    quint64 m_nextSequence = 0;
+    bool m_closing = false;
+#endif
+
+private:
+    void beforeParser();
+    void afterParser();
+
+    QTcpSocket *m_socket;
+    RequestLineScanner m_scanner;
+    // Bytes still in the socket's buffer that the scanner has already seen.
+    qint64 m_scannedUnread = 0;
+};
+
+#endif // HTTPCONNECTION_P_H

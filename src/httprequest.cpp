@@ -1,0 +1,68 @@
+// Copyright (C) 2026 The QtPrometheusExporter authors
+// SPDX-License-Identifier: MIT
+
+#include "httprequest_p.h"
+
+#include "httpliterals_p.h"
+
+#include <QtHttpServer/qhttpserverrequest.h>
+
+#include <cmath>
+
+HttpRequest HttpRequest::fromQt(const QHttpServerRequest &request, bool http10, bool forceClose)
+{
+    HttpRequest r;
+    switch (request.method()) {
+    case QHttpServerRequest::Method::Get:
+        r.method = Method::Get;
+        r.methodName = QByteArrayLiteral("GET");
+        break;
+    case QHttpServerRequest::Method::Head:
+        r.method = Method::Head;
+        r.methodName = QByteArrayLiteral("HEAD");
+        break;
+    default:
+        r.method = Method::Other;
+        r.methodName = QByteArrayLiteral("other");
+        break;
+    }
+    // Route on the decoded path only: Qt builds the URL's host and port from the
+    // client's Host header, which must not influence anything.
+    const QUrl url = request.url();
+    r.path = url.path();
+    r.query = request.query();
+    r.accept = request.value(HttpLiterals::headerAccept);
+    r.acceptEncoding = request.value(HttpLiterals::headerAcceptEncoding);
+    r.scrapeTimeoutHeader = request.value(HttpLiterals::headerScrapeTimeout);
+
+    const QByteArray connection = request.value(HttpLiterals::headerConnection);
+    if (headerHasToken(connection, QByteArrayLiteral("close")))
+        r.closeConnection = true;
+    else if (http10 && !headerHasToken(connection, QByteArrayLiteral("keep-alive")))
+        r.closeConnection = true;
+    if (forceClose)
+        r.closeConnection = true;
+    return r;
+}
+
+std::optional<std::chrono::milliseconds> parseScrapeTimeoutHeader(const QByteArray &value)
+{
+    const QByteArray trimmed = value.trimmed();
+    if (trimmed.isEmpty() || trimmed.size() > 32)
+        return std::nullopt;
+    bool ok = false;
+    const double seconds = trimmed.toDouble(&ok);
+    // A day is far beyond any scrape timeout; larger values are noise.
+    if (!ok || !std::isfinite(seconds) || seconds <= 0 || seconds > 86400)
+        return std::nullopt;
+    return std::chrono::milliseconds(qint64(seconds * 1000.0));
+}
+
+bool headerHasToken(const QByteArray &value, const QByteArray &token)
+{
+    for (const QByteArray &part : value.split(',')) {
+        if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}

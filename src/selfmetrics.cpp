@@ -1,0 +1,75 @@
+// Copyright (C) 2026 The QtPrometheusExporter authors
+// SPDX-License-Identifier: MIT
+
+#include "selfmetrics_p.h"
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <string>
+
+SelfMetrics::SelfMetrics() : m_registry(std::make_shared<prometheus::Registry>())
+{
+    m_requests = &prometheus::BuildCounter()
+                      .Name("prometheus_exporter_requests_total")
+                      .Help("Number of HTTP requests answered by the exporter, by status code.")
+                      .Register(*m_registry);
+    // Pre-created so that a dashboard sees 0 rather than no series.
+    for (int code : {200, 500, 503})
+        m_requestsByCode.insert(code, &m_requests->Add({{"code", std::to_string(code)}}));
+
+    m_responseSize = &prometheus::BuildGauge()
+                          .Name("prometheus_exporter_response_size_bytes")
+                          .Help("Size of the last metrics response body, in bytes.")
+                          .Register(*m_registry)
+                          .Add({});
+    m_duration = &prometheus::BuildHistogram()
+                      .Name("prometheus_exporter_request_duration_seconds")
+                      .Help("Time from a scrape's arrival to its answer, including the wait "
+                            "for the application's update.")
+                      .Register(*m_registry)
+                      .Add({},
+                           prometheus::Histogram::BucketBoundaries {0.0005, 0.001, 0.0025, 0.005,
+                                                                    0.01, 0.025, 0.05, 0.1, 0.25,
+                                                                    0.5, 1, 2.5, 5, 10});
+    m_updateTimeouts = &prometheus::BuildCounter()
+                            .Name("prometheus_exporter_update_timeouts_total")
+                            .Help("Scrapes answered without waiting for the application's "
+                                  "update, because the update took longer than the timeout.")
+                            .Register(*m_registry)
+                            .Add({});
+    m_inFlight = &prometheus::BuildGauge()
+                      .Name("prometheus_exporter_requests_in_flight")
+                      .Help("Scrapes accepted and not yet answered, this one included.")
+                      .Register(*m_registry)
+                      .Add({});
+}
+
+SelfMetrics::~SelfMetrics() = default;
+
+void SelfMetrics::countRequest(int statusCode)
+{
+    prometheus::Counter *&counter = m_requestsByCode[statusCode];
+    if (!counter)
+        counter = &m_requests->Add({{"code", std::to_string(statusCode)}});
+    counter->Increment();
+}
+
+void SelfMetrics::observeScrape(double seconds, qint64 bodySize)
+{
+    m_duration->Observe(seconds);
+    m_responseSize->Set(double(bodySize));
+}
+
+void SelfMetrics::countUpdateTimeout()
+{
+    m_updateTimeouts->Increment();
+}
+
+void SelfMetrics::setScrapesInFlight(int count)
+{
+    m_inFlight->Set(double(count));
+}
