@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Install (with apt) everything QtPrometheusExporter needs to build, run its
+# examples and run its whole test suite on a fresh Debian 12 (bookworm) machine.
+#
+# Idempotent and fast when repeated: when every package is already installed it
+# touches nothing (no `apt-get update`, no root needed) and returns at once.
+#
+# Usage: scripts/install-deps.sh [--dry-run]
+#   --dry-run   only show what apt-get would do (apt-get install --dry-run)
+# Environment:
+#   QTPE_EXTRA_PACKAGES   extra Debian packages to install as well (space separated)
+set -euo pipefail
+
+packages=(
+    # toolchain and build system
+    build-essential
+    cmake
+    ninja-build
+    pkg-config
+    # Qt 6.4 (Core, Network, Gui/Widgets for the desktop example, Test) and the
+    # offscreen platform plugin the widget tests run on; QHttpServer
+    qt6-base-dev
+    qt6-base-dev-tools
+    qt6-qpa-plugins
+    libqt6network6
+    libqt6test6
+    qt6-httpserver-dev
+    libqt6httpserver6
+    # prometheus-cpp 1.0.1; its CMake config also looks for civetweb, zlib, curl
+    prometheus-cpp-dev
+    libprometheus-cpp-core1.0
+    libprometheus-cpp-pull1.0
+    libprometheus-cpp-push1.0
+    libcivetweb-dev
+    libcurl4-openssl-dev
+    zlib1g-dev
+    # TLS: Qt's OpenSSL backend loads libssl3 at run time; openssl makes test certs
+    libssl3
+    openssl
+    # test and tooling: promtool (package prometheus), curl, sanitizers and
+    # libFuzzer (clang + compiler-rt), formatting, python for helper scripts
+    prometheus
+    prometheus-pushgateway
+    curl
+    ca-certificates
+    clang
+    libclang-rt-14-dev
+    clang-format
+    python3
+    python3-prometheus-client # its strict OpenMetrics parser judges our output
+    procps
+)
+if [[ -n "${QTPE_EXTRA_PACKAGES:-}" ]]; then
+    # shellcheck disable=SC2206
+    packages+=(${QTPE_EXTRA_PACKAGES})
+fi
+
+dry_run=0
+for arg in "$@"; do
+    case "$arg" in
+        --dry-run) dry_run=1 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        *) echo "install-deps.sh: unknown argument: $arg" >&2; exit 2 ;;
+    esac
+done
+
+is_installed() {
+    [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" == "installed" ]]
+}
+
+missing=()
+for p in "${packages[@]}"; do
+    is_installed "$p" || missing+=("$p")
+done
+
+if [[ ${#missing[@]} -eq 0 && $dry_run -eq 0 ]]; then
+    echo "install-deps: all ${#packages[@]} packages already installed"
+    exit 0
+fi
+
+if [[ $(id -u) -eq 0 ]]; then
+    sudo=()
+elif command -v sudo >/dev/null 2>&1; then
+    sudo=(sudo)
+else
+    echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2
+    exit 1
+fi
+apt_env=(env DEBIAN_FRONTEND=noninteractive)
+apt_opts=(-y -q --no-install-recommends -o Dpkg::Use-Pty=0)
+
+if [[ $dry_run -eq 1 ]]; then
+    echo "install-deps: missing: ${missing[*]:-(none)}"
+    exec "${sudo[@]}" "${apt_env[@]}" apt-get install --dry-run "${apt_opts[@]}" "${packages[@]}"
+fi
+
+echo "install-deps: installing ${missing[*]}"
+
+# Installing `prometheus` would start a Prometheus server (port 9090) on a machine
+# whose init honours invoke-rc.d; tests only need promtool. Where no
+# policy-rc.d exists, put a temporary one in place that forbids starting services.
+policy=/usr/sbin/policy-rc.d
+created_policy=0
+cleanup() {
+    if [[ $created_policy -eq 1 ]]; then
+        "${sudo[@]}" rm -f "$policy"
+    fi
+}
+trap cleanup EXIT
+if [[ ! -e "$policy" ]]; then
+    printf '#!/bin/sh\n# temporary, from QtPrometheusExporter scripts/install-deps.sh\nexit 101\n' \
+        | "${sudo[@]}" tee "$policy" >/dev/null
+    "${sudo[@]}" chmod 755 "$policy"
+    created_policy=1
+fi
+
+"${sudo[@]}" "${apt_env[@]}" apt-get update -q
+# Only the missing packages: installed ones are left at their version.
+"${sudo[@]}" "${apt_env[@]}" apt-get install "${apt_opts[@]}" "${missing[@]}"
+
+still_missing=()
+for p in "${packages[@]}"; do
+    is_installed "$p" || still_missing+=("$p")
+done
+if [[ ${#still_missing[@]} -ne 0 ]]; then
+    echo "install-deps: still not installed: ${still_missing[*]}" >&2
+    exit 1
+fi
+echo "install-deps: done"

@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it (.ci/run):
+#   1. install the Debian packages it needs        (scripts/install-deps.sh)
+#   2. build-ci/    warnings as errors, ctest
+#   3. build-asan/  ASan + UBSan (+ LeakSanitizer), ctest
+#   4. packaging    install build-ci/ and build a consumer both ways
+#                   (autotests/package/test-package.sh)
+# Every stage runs even when an earlier independent one failed; the exit code is
+# non-zero when anything failed, and a summary closes the output.
+#
+# Environment:
+#   JOBS=2               parallel compile jobs (the machine has 2 cores)
+#   CTEST_JOBS=1         tests run at once by ctest
+#   CTEST_TIMEOUT=300    per-test timeout in seconds (build-ci)
+#   ASAN_CTEST_TIMEOUT=900  per-test timeout in seconds (build-asan)
+#   SKIP_ASAN=1          skip the sanitizer build
+#   SKIP_PACKAGE=1       skip the packaging test
+#   SKIP_DEPS=1          do not run scripts/install-deps.sh
+# shellcheck disable=SC2317  # stage functions are called through run_stage
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+
+jobs="${JOBS:-2}"
+ctest_jobs="${CTEST_JOBS:-1}"
+ctest_timeout="${CTEST_TIMEOUT:-300}"
+asan_ctest_timeout="${ASAN_CTEST_TIMEOUT:-900}"
+logs="$repo_root/build-logs"
+mkdir -p "$logs"
+
+# Tests with widgets run without a display; no test may wait for input.
+export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
+exec </dev/null
+
+stage_names=()
+stage_results=()
+stage_times=()
+stage_notes=()
+tests_passed=0
+tests_failed=0
+overall=0
+last_rc=0
+note=""
+
+# run_stage NAME COMMAND...: runs COMMAND in a subshell with errexit on, records
+# PASS or FAIL and sets last_rc. Always returns 0 and must be called as a plain
+# command (not in `if`, `||`, `&&`): bash ignores errexit, even a `set -e` inside
+# a subshell, anywhere beneath such a condition.
+run_stage() {
+    local name="$1"
+    shift
+    local start=$SECONDS rc
+    note=""
+    echo
+    echo "=================== $name ==================="
+    set +e
+    (set -e; "$@")
+    rc=$?
+    set -e
+    # A stage's note comes back through a file: the subshell cannot set variables.
+    if [[ -f "$logs/.note" ]]; then note="$(cat "$logs/.note")"; rm -f "$logs/.note"; fi
+    if [[ "$note" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+        tests_passed=$((tests_passed + BASH_REMATCH[1]))
+        tests_failed=$((tests_failed + BASH_REMATCH[2]))
+    fi
+    stage_names+=("$name")
+    stage_times+=("$((SECONDS - start))s")
+    stage_notes+=("$note")
+    if [[ $rc -eq 0 ]]; then
+        stage_results+=("PASS")
+    else
+        stage_results+=("FAIL($rc)")
+        overall=1
+    fi
+    last_rc=$rc
+    return 0
+}
+
+skip_stage() {
+    stage_names+=("$1")
+    stage_results+=("SKIP")
+    stage_times+=("-")
+    stage_notes+=("$2")
+}
+
+# Reads "N passed, N failed" from a ctest or test-package log into the stage's note
+# (run_stage adds it to the totals).
+count_tests() {
+    local log="$1" kind="$2" line failed total passed
+    if [[ "$kind" == ctest ]]; then
+        line="$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1 || true)"
+        [[ -n "$line" ]] || return 0
+        failed="$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")"
+        total="$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\2/' <<<"$line")"
+        passed=$((total - failed))
+    else
+        line="$(grep -E '^package: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 || true)"
+        [[ -n "$line" ]] || return 0
+        passed="$(sed -E 's/^package: ([0-9]+) passed, ([0-9]+) failed.*/\1/' <<<"$line")"
+        failed="$(sed -E 's/^package: ([0-9]+) passed, ([0-9]+) failed.*/\2/' <<<"$line")"
+    fi
+    echo "$passed passed, $failed failed" >"$logs/.note"
+}
+
+configure_and_build() {
+    local dir="$1"
+    shift
+    cmake -S . -B "$dir" -G Ninja "$@"
+    cmake --build "$dir" -j "$jobs"
+}
+
+run_ctest() {
+    local dir="$1" timeout="$2" log="$logs/ctest-$1.log"
+    local rc=0
+    ctest --test-dir "$dir" --output-on-failure --no-tests=error \
+        --timeout "$timeout" -j "$ctest_jobs" 2>&1 | tee "$log" || rc=$?
+    count_tests "$log" ctest
+    return "$rc"
+}
+
+# ---------------------------------------------------------------- stages
+if [[ "${SKIP_DEPS:-0}" == 1 ]]; then
+    skip_stage deps "SKIP_DEPS=1"
+else
+    run_stage deps bash scripts/install-deps.sh
+fi
+
+ci_built=0
+run_stage build-ci configure_and_build build-ci \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DQTPROMETHEUSEXPORTER_WARNINGS_AS_ERRORS=ON
+[[ $last_rc -ne 0 ]] || ci_built=1
+
+if [[ $ci_built -eq 1 ]]; then
+    run_stage ctest-ci run_ctest build-ci "$ctest_timeout"
+else
+    skip_stage ctest-ci "build-ci failed"
+fi
+
+if [[ "${SKIP_ASAN:-0}" == 1 ]]; then
+    skip_stage build-asan "SKIP_ASAN=1"
+    skip_stage ctest-asan "SKIP_ASAN=1"
+else
+    sanitize="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+    run_stage build-asan configure_and_build build-asan \
+        -DCMAKE_BUILD_TYPE=Debug \
+        "-DCMAKE_CXX_FLAGS=-O1 -g $sanitize" \
+        "-DCMAKE_EXE_LINKER_FLAGS=$sanitize" \
+        "-DCMAKE_SHARED_LINKER_FLAGS=$sanitize" \
+        "-DCMAKE_MODULE_LINKER_FLAGS=$sanitize"
+    if [[ $last_rc -eq 0 ]]; then
+        asan_options="detect_leaks=1:check_initialization_order=1:strict_init_order=1"
+        lsan_options="print_suppressions=0"
+        if [[ -f scripts/lsan.supp ]]; then
+            lsan_options="suppressions=$repo_root/scripts/lsan.supp:$lsan_options"
+        fi
+        ctest_asan() {
+            export ASAN_OPTIONS="$asan_options"
+            export LSAN_OPTIONS="$lsan_options"
+            export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+            run_ctest build-asan "$asan_ctest_timeout"
+        }
+        run_stage ctest-asan ctest_asan
+    else
+        skip_stage ctest-asan "build-asan failed"
+    fi
+fi
+
+if [[ "${SKIP_PACKAGE:-0}" == 1 ]]; then
+    skip_stage package "SKIP_PACKAGE=1"
+elif [[ $ci_built -eq 1 ]]; then
+    package_stage() {
+        local rc=0
+        JOBS="$jobs" bash autotests/package/test-package.sh build-ci 2>&1 |
+            tee "$logs/package.log" || rc=$?
+        count_tests "$logs/package.log" package
+        return "$rc"
+    }
+    run_stage package package_stage
+else
+    skip_stage package "build-ci failed"
+fi
+
+# ---------------------------------------------------------------- summary
+echo
+echo "=================== summary ==================="
+for i in "${!stage_names[@]}"; do
+    printf '  %-12s %-9s %6s  %s\n' "${stage_names[$i]}" "${stage_results[$i]}" \
+        "${stage_times[$i]}" "${stage_notes[$i]}"
+done
+echo "  logs: $logs/"
+if [[ $overall -eq 0 ]]; then
+    echo "ALL STAGES PASSED"
+else
+    echo "SOME STAGES FAILED"
+fi
+echo "tests: $tests_passed passed, $tests_failed failed"
+exit $overall
