@@ -31,6 +31,11 @@ HttpRequest HttpRequest::fromQt(const QHttpServerRequest &request, bool http10, 
     const QUrl url = request.url();
     r.path = url.path();
     r.query = request.query();
+    const auto items = r.query.queryItems(QUrl::FullyDecoded);
+    for (const auto &[key, value] : items) {
+        if (key == QLatin1String("name[]"))
+            r.familyNames.append(value.toUtf8());
+    }
     r.accept = request.value(HttpLiterals::headerAccept);
     r.acceptEncoding = request.value(HttpLiterals::headerAcceptEncoding);
     r.scrapeTimeoutHeader = request.value(HttpLiterals::headerScrapeTimeout);

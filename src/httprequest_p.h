@@ -5,6 +5,7 @@
 #define HTTPREQUEST_P_H
 
 #include <QtCore/qbytearray.h>
+#include <QtCore/qlist.h>
 #include <QtCore/qstring.h>
 #include <QtCore/qurlquery.h>
 
@@ -29,6 +30,7 @@ struct HttpRequest
     QByteArray accept;
     QByteArray acceptEncoding;
     QByteArray scrapeTimeoutHeader;
+    QList<QByteArray> familyNames; // ?name[]=a&name[]=b: only these families
     // Connection: close, HTTP/1.0 without keep-alive, or a request we could not
     // follow to its end: the connection is closed after the response.
     bool closeConnection = false;

@@ -87,7 +87,7 @@ bool HttpServer::adopt(QTcpServer *listener)
 
 void HttpServer::bindListener()
 {
-    bind(m_listener);
+    (void)bind(m_listener); // returns bool from Qt 6.8 on; the listener is already listening
     // Runs after QAbstractHttpServer's own slot has taken the new sockets and
     // connected to them, so the connections' second readyRead slot comes after Qt's.
     connect(m_listener, &QTcpServer::pendingConnectionAvailable, this, [this] {

@@ -3,12 +3,15 @@
 
 #include "metricsrenderer_p.h"
 
+#include "compression_p.h"
 #include "exporterlogging_p.h"
 
-#include <prometheus/collectable.h>
-#include <prometheus/metric_family.h>
-#include <prometheus/text_serializer.h>
+#include "openmetricswriter_p.h"
+#include "textwriter_p.h"
 
+#include <prometheus/collectable.h>
+
+#include <algorithm>
 #include <exception>
 
 namespace {
@@ -38,36 +41,78 @@ prometheus::MetricFamily statusFamily(const QString &name, bool failing)
 }
 } // namespace
 
-RenderedScrape MetricsRenderer::render(const RenderInput &input)
+MetricsRender::MetricsRender(const RenderInput &input)
 {
-    RenderedScrape result;
-    result.statusCode = input.failing ? 500 : 200;
+    m_statusCode = input.failing ? 500 : 200;
+    if (input.failing) {
+        m_prefix = commentLines(input.failingMessage.isEmpty() ? QStringLiteral("status: failing")
+                                                               : input.failingMessage);
+    }
     // A collectable is user code: an exception from it must not cross into Qt's
     // event loop, it becomes a 500 that says what went wrong.
     try {
-        std::vector<prometheus::MetricFamily> families;
         for (const auto &weak : input.collectables) {
             if (const auto collectable = weak.lock()) {
                 auto collected = collectable->Collect();
-                families.insert(families.end(), std::make_move_iterator(collected.begin()),
-                                std::make_move_iterator(collected.end()));
+                m_families.insert(m_families.end(), std::make_move_iterator(collected.begin()),
+                                  std::make_move_iterator(collected.end()));
             }
         }
         if (!input.statusMetricName.isEmpty())
-            families.push_back(statusFamily(input.statusMetricName, input.failing));
-
-        const std::string text = prometheus::TextSerializer().Serialize(families);
-        if (input.failing) {
-            result.body
-                = commentLines(input.failingMessage.isEmpty() ? QStringLiteral("status: failing")
-                                                              : input.failingMessage);
-        }
-        result.body.append(text.data(), qsizetype(text.size()));
+            m_families.push_back(statusFamily(input.statusMetricName, input.failing));
     } catch (const std::exception &e) {
         qCWarning(lcExporter) << "collecting metrics failed:" << e.what();
-        result.statusCode = 500;
-        result.body = commentLines(
+        m_families.clear();
+        m_statusCode = 500;
+        m_prefix = commentLines(
             QStringLiteral("collecting metrics failed: %1").arg(QString::fromUtf8(e.what())));
     }
-    return result;
+}
+
+RenderedBody MetricsRender::body(const RenderRequest &request)
+{
+    // A failing body starts with comment lines, which only the text format allows.
+    const ExpositionFormat format
+        = m_statusCode == 200 ? request.format : ExpositionFormat::Text004;
+    QByteArray key = QByteArray::number(int(format)) + (request.gzip ? "+gzip" : "");
+    for (const QByteArray &name : request.names)
+        key += '\n' + name;
+    if (const auto cached = m_cache.constFind(key); cached != m_cache.cend())
+        return *cached;
+
+    RenderedBody rendered;
+    rendered.contentType = contentTypeFor(format);
+    rendered.body = serialize(format, request.names);
+    if (request.gzip && rendered.body.size() >= Compression::MinimumGzipSize) {
+        QByteArray compressed = Compression::gzip(rendered.body);
+        if (!compressed.isEmpty()) {
+            rendered.body = std::move(compressed);
+            rendered.gzipped = true;
+        }
+    }
+    m_cache.insert(key, rendered);
+    return rendered;
+}
+
+QByteArray MetricsRender::serialize(ExpositionFormat format, const QList<QByteArray> &names) const
+{
+    std::vector<prometheus::MetricFamily> selected;
+    const std::vector<prometheus::MetricFamily> *families = &m_families;
+    if (!names.isEmpty()) {
+        for (const auto &family : m_families) {
+            const QByteArray name = QByteArray::fromStdString(family.name);
+            if (std::find(names.cbegin(), names.cend(), name) != names.cend())
+                selected.push_back(family);
+        }
+        families = &selected;
+    }
+    QByteArray out = m_prefix;
+    const Exposition::WriteResult result = format == ExpositionFormat::OpenMetrics100
+        ? Exposition::writeOpenMetrics100(*families, out)
+        : Exposition::writeText004(*families, out);
+    for (const std::string &dropped : result.droppedFamilies) {
+        qCWarning(lcExporter, "family %s left out: its name is taken by a family of another type",
+                  dropped.c_str());
+    }
+    return out;
 }

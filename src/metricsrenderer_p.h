@@ -5,10 +5,16 @@
 #define METRICSRENDERER_P_H
 
 #include <QtCore/qbytearray.h>
+#include <QtCore/qhash.h>
+#include <QtCore/qlist.h>
 #include <QtCore/qstring.h>
 
 #include <memory>
 #include <vector>
+
+#include <prometheus/metric_family.h>
+
+#include "contentnegotiation_p.h"
 
 namespace prometheus {
 class Collectable;
@@ -24,18 +30,38 @@ struct RenderInput
     QString statusMetricName; // empty: no <name>_up gauge
 };
 
-struct RenderedScrape
+// What one scrape asks for: the format, the families (empty: all) and gzip.
+struct RenderRequest
 {
-    int statusCode = 200;
-    QByteArray body;
+    ExpositionFormat format = ExpositionFormat::Text004;
+    QList<QByteArray> names;
+    bool gzip = false;
 };
 
-// Where a scrape is rendered: collects every collectable and writes the
-// Prometheus text format 0.0.4.
-class MetricsRenderer
+struct RenderedBody
+{
+    QByteArray contentType;
+    QByteArray body;
+    bool gzipped = false;
+};
+
+// Where a scrape is rendered. Collects every collectable once; the scrapes
+// answered from one collection share each serialised (and compressed) body.
+class MetricsRender
 {
 public:
-    static RenderedScrape render(const RenderInput &input);
+    explicit MetricsRender(const RenderInput &input);
+
+    int statusCode() const { return m_statusCode; }
+    RenderedBody body(const RenderRequest &request);
+
+private:
+    QByteArray serialize(ExpositionFormat format, const QList<QByteArray> &names) const;
+
+    std::vector<prometheus::MetricFamily> m_families;
+    int m_statusCode = 200;
+    QByteArray m_prefix; // comment lines before the metrics while failing
+    QHash<QByteArray, RenderedBody> m_cache;
 };
 
 #endif // METRICSRENDERER_P_H

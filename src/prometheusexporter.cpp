@@ -3,6 +3,7 @@
 
 #include <QtPrometheusExporter/prometheusexporter.h>
 
+#include "contentnegotiation_p.h"
 #include "exporterlogging_p.h"
 #include "httpliterals_p.h"
 #include "httpreply_p.h"
@@ -63,7 +64,9 @@ void PrometheusExporterPrivate::setError(PrometheusExporter::Error newError, con
     Q_Q(PrometheusExporter);
     error = newError;
     errorString = message;
-    qCWarning(lcExporter).noquote() << message;
+    // Reported through errorString() and errorOccurred(), like QTcpServer; only
+    // a debug line here, so that an application does not print it twice.
+    qCDebug(lcExporter).noquote() << message;
     Q_EMIT q->errorOccurred(newError);
 }
 
@@ -403,6 +406,64 @@ void PrometheusExporter::setSelfMetricsEnabled(bool enabled)
     Q_EMIT selfMetricsEnabledChanged(enabled);
 }
 
+/*!
+    \property PrometheusExporter::compressionEnabled
+    Whether scrapes that accept gzip get a gzip body (on by default; bodies
+    under 1 KiB are always sent as they are).
+*/
+bool PrometheusExporter::compressionEnabled() const
+{
+    Q_D(const PrometheusExporter);
+    return d->compressionEnabled;
+}
+
+void PrometheusExporter::setCompressionEnabled(bool enabled)
+{
+    Q_D(PrometheusExporter);
+    if (d->compressionEnabled == enabled)
+        return;
+    d->compressionEnabled = enabled;
+    Q_EMIT compressionEnabledChanged(enabled);
+}
+
+/*!
+    \property PrometheusExporter::runtimeMetricsEnabled
+    Whether the exporter serves the process metrics (ProcessCollector: CPU,
+    memory, file descriptors, threads, start time) and the Qt runtime metrics
+    (QtRuntimeCollector: Qt version, application info and the event-loop lag of
+    the exporter's thread). On by default, like Go's and Python's clients.
+*/
+bool PrometheusExporter::runtimeMetricsEnabled() const
+{
+    Q_D(const PrometheusExporter);
+    return d->runtimeMetricsEnabled;
+}
+
+void PrometheusExporter::setRuntimeMetricsEnabled(bool enabled)
+{
+    Q_D(PrometheusExporter);
+    if (d->runtimeMetricsEnabled == enabled)
+        return;
+    d->runtimeMetricsEnabled = enabled;
+    d->updateRuntimeCollectors();
+    Q_EMIT runtimeMetricsEnabledChanged(enabled);
+}
+
+// Created while running, in the exporter's thread: the lag probe measures the
+// thread the exporter lives in at start(), and no probe timer runs while stopped.
+void PrometheusExporterPrivate::updateRuntimeCollectors()
+{
+    if (!runtimeMetricsEnabled || !server) {
+        processCollector.reset();
+        runtimeCollector.reset();
+        return;
+    }
+    if (!processCollector)
+        processCollector = std::make_shared<ProcessCollector>();
+    if (!runtimeCollector)
+        runtimeCollector = std::make_shared<QtRuntimeCollector>();
+}
+
 /*! \property PrometheusExporter::running Whether the exporter is listening. */
 bool PrometheusExporter::isRunning() const
 {
@@ -475,6 +536,7 @@ bool PrometheusExporter::start()
         d->handleRequest(std::move(request), std::move(reply));
     });
     d->updateIntervalTimer();
+    d->updateRuntimeCollectors();
     qCInfo(lcExporter).noquote() << "serving metrics on" << url().toString();
     Q_EMIT runningChanged(true);
     Q_EMIT urlChanged(url());
@@ -507,6 +569,7 @@ bool PrometheusExporter::start(QTcpServer *listener)
         d->handleRequest(std::move(request), std::move(reply));
     });
     d->updateIntervalTimer();
+    d->updateRuntimeCollectors();
     Q_EMIT runningChanged(true);
     Q_EMIT urlChanged(url());
     Q_EMIT portChanged(d->boundPort);
@@ -530,6 +593,7 @@ void PrometheusExporter::stop()
     if (!d->answerScrapes(std::exchange(d->waiting, {})) || !guard)
         return;
     d->shutdownServer();
+    d->updateRuntimeCollectors();
     Q_EMIT runningChanged(false);
     Q_EMIT urlChanged(QUrl());
     if (d->boundPort != d->port)
@@ -738,11 +802,15 @@ void PrometheusExporterPrivate::onDeadlineTimeout()
 RenderInput PrometheusExporterPrivate::renderInput() const
 {
     RenderInput input;
-    input.collectables.reserve(collectables.size() + 2);
+    input.collectables.reserve(collectables.size() + 4);
     input.collectables.push_back(registry);
     input.collectables.insert(input.collectables.end(), collectables.begin(), collectables.end());
     if (selfMetricsEnabled)
         input.collectables.push_back(selfMetrics.registry());
+    if (processCollector)
+        input.collectables.push_back(processCollector);
+    if (runtimeCollector)
+        input.collectables.push_back(runtimeCollector);
     input.failing = status == PrometheusExporter::Status::Failing;
     input.failingMessage = statusMessage;
     input.statusMetricName = statusMetricName;
@@ -757,18 +825,29 @@ bool PrometheusExporterPrivate::answerScrapes(std::vector<PendingScrape> scrapes
     if (selfMetricsEnabled)
         selfMetrics.setScrapesInFlight(int(waiting.size() + scrapes.size()));
 
-    // One render serves every scrape that waited for the same update.
-    const RenderedScrape rendered = MetricsRenderer::render(renderInput());
-    HttpResponse response;
-    response.statusCode = rendered.statusCode;
-    response.contentType = HttpLiterals::contentTypeText004;
-    response.body = rendered.body;
-
+    // One collection serves every scrape that waited for the same update; scrapes
+    // asking for the same format and encoding share the same bytes.
+    MetricsRender render(renderInput());
+    const int statusCode = render.statusCode();
     for (PendingScrape &scrape : scrapes) {
+        RenderRequest wanted;
+        wanted.format = negotiateFormat(scrape.request.accept);
+        wanted.names = scrape.request.familyNames;
+        wanted.gzip = compressionEnabled && acceptsGzip(scrape.request.acceptEncoding);
+        RenderedBody rendered = render.body(wanted);
+
+        HttpResponse response;
+        response.statusCode = statusCode;
+        response.contentType = rendered.contentType;
+        response.body = std::move(rendered.body);
+        if (rendered.gzipped)
+            response.headers.append({QByteArrayLiteral("Content-Encoding"), "gzip"});
+        if (compressionEnabled)
+            response.headers.append({QByteArrayLiteral("Vary"), "Accept-Encoding"});
         if (scrape.reply->send(response) < 0)
             qCDebug(lcExporter) << "a client left before its scrape was answered";
         if (selfMetricsEnabled) {
-            selfMetrics.countRequest(response.statusCode);
+            selfMetrics.countRequest(statusCode);
             selfMetrics.observeScrape(double(scrape.age.nsecsElapsed()) / 1e9,
                                       response.body.size());
         }
@@ -778,7 +857,7 @@ bool PrometheusExporterPrivate::answerScrapes(std::vector<PendingScrape> scrapes
 
     QPointer<PrometheusExporter> guard(q);
     for (std::size_t i = 0; i < scrapes.size() && guard; ++i)
-        Q_EMIT q->scrapeAnswered(response.statusCode);
+        Q_EMIT q->scrapeAnswered(statusCode);
     return !guard.isNull();
 }
 

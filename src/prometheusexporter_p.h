@@ -4,7 +4,9 @@
 #ifndef PROMETHEUSEXPORTER_P_H
 #define PROMETHEUSEXPORTER_P_H
 
+#include <QtPrometheusExporter/processcollector.h>
 #include <QtPrometheusExporter/prometheusexporter.h>
+#include <QtPrometheusExporter/qtruntimecollector.h>
 
 #include <QtCore/qdeadlinetimer.h>
 #include <QtCore/qelapsedtimer.h>
@@ -69,6 +71,7 @@ public:
     RenderInput renderInput() const;
     void updateIntervalTimer();
     void shutdownServer();
+    void updateRuntimeCollectors();
 
     PrometheusExporter *q_ptr;
     std::shared_ptr<prometheus::Registry> registry;
@@ -84,6 +87,10 @@ public:
     QString statusMessage;
     QString statusMetricName;
     bool selfMetricsEnabled = true;
+    bool compressionEnabled = true;
+    bool runtimeMetricsEnabled = true;
+    std::shared_ptr<ProcessCollector> processCollector;
+    std::shared_ptr<QtRuntimeCollector> runtimeCollector;
 
     PrometheusExporter::Error error = PrometheusExporter::Error::NoError;
     QString errorString;

@@ -39,6 +39,9 @@ private Q_SLOTS:
     void connectionCloseIsHonoured();
     void http10ClosesAfterResponse();
     void http10KeepAliveStaysOpen();
+    void gzipWhenAccepted();
+    void noGzipForTinyBodiesOrWhenDisabled();
+    void nameFilter();
     void garbageThenNormalScrape();
     void requestWithBodyIsAnsweredAndClosed();
 
@@ -51,6 +54,8 @@ void tst_HttpServer::init()
     m_exporter = std::make_unique<PrometheusExporter>();
     m_exporter->setPort(0);
     m_exporter->setMode(PrometheusExporter::Mode::Plain);
+    // Runtime metrics change between two scrapes; these tests compare bodies.
+    m_exporter->setRuntimeMetricsEnabled(false);
     prometheus::BuildCounter()
         .Name("test_requests_total")
         .Help("A counter.")
@@ -252,6 +257,77 @@ void tst_HttpServer::http10KeepAliveStaysOpen()
     QVERIFY(last);
     QCOMPARE(last->header("Connection"), QByteArray("close"));
     QVERIFY(client.waitForClosed());
+}
+
+void tst_HttpServer::gzipWhenAccepted()
+{
+    auto &family = prometheus::BuildCounter()
+                       .Name("test_many_total")
+                       .Help("Many series.")
+                       .Register(*m_exporter->registry());
+    for (int i = 0; i < 200; ++i)
+        family.Add({{"id", std::to_string(i)}}).Increment(i);
+    m_exporter->setSelfMetricsEnabled(false); // so that both scrapes see the same bytes
+
+    const auto plain = httpGet(m_exporter->port(), "/metrics");
+    QVERIFY(plain);
+    QVERIFY(plain->header("Content-Encoding").isEmpty());
+    QCOMPARE(plain->header("Vary"), QByteArray("Accept-Encoding"));
+
+    const auto zipped = httpGet(m_exporter->port(), "/metrics", {"Accept-Encoding: gzip"});
+    QVERIFY(zipped);
+    QCOMPARE(zipped->statusCode, 200);
+    QCOMPARE(zipped->header("Content-Encoding"), QByteArray("gzip"));
+    QCOMPARE(zipped->header("Vary"), QByteArray("Accept-Encoding"));
+    QCOMPARE(zipped->header("Content-Type"), QByteArray(textContentType));
+    QVERIFY(zipped->body.size() < plain->body.size() / 2);
+    QCOMPARE(gunzip(zipped->body), plain->body);
+
+    // q=0 means no.
+    const auto refused = httpGet(m_exporter->port(), "/metrics", {"Accept-Encoding: gzip;q=0"});
+    QVERIFY(refused);
+    QVERIFY(refused->header("Content-Encoding").isEmpty());
+    QCOMPARE(refused->body, plain->body);
+}
+
+void tst_HttpServer::noGzipForTinyBodiesOrWhenDisabled()
+{
+    m_exporter->setSelfMetricsEnabled(false);
+    auto response = httpGet(m_exporter->port(), "/metrics", {"Accept-Encoding: gzip"});
+    QVERIFY(response);
+    QVERIFY(response->body.size() < 1024);
+    QVERIFY(response->header("Content-Encoding").isEmpty());
+
+    m_exporter->setSelfMetricsEnabled(true);
+    m_exporter->setCompressionEnabled(false);
+    response = httpGet(m_exporter->port(), "/metrics", {"Accept-Encoding: gzip"});
+    QVERIFY(response);
+    QVERIFY(response->body.size() >= 1024);
+    QVERIFY(response->header("Content-Encoding").isEmpty());
+    QVERIFY(response->header("Vary").isEmpty());
+}
+
+void tst_HttpServer::nameFilter()
+{
+    auto response
+        = httpGet(m_exporter->port(), "/metrics?name[]=test_requests_total&name[]=no_such_family");
+    QVERIFY(response);
+    QCOMPARE(response->statusCode, 200);
+    QVERIFY(response->body.contains("test_requests_total{kind=\"a\"} 3"));
+    QVERIFY(!response->body.contains("prometheus_exporter_"));
+
+    // Percent-encoded brackets, and two families.
+    response = httpGet(m_exporter->port(),
+                       "/metrics?name%5B%5D=test_requests_total&name%5B%5D="
+                       "prometheus_exporter_requests_in_flight");
+    QVERIFY(response->body.contains("test_requests_total"));
+    QVERIFY(response->body.contains("prometheus_exporter_requests_in_flight"));
+    QVERIFY(!response->body.contains("prometheus_exporter_requests_total"));
+
+    // Unknown names: an empty, valid body.
+    response = httpGet(m_exporter->port(), "/metrics?name[]=nothing");
+    QCOMPARE(response->statusCode, 200);
+    QVERIFY(response->body.isEmpty());
 }
 
 void tst_HttpServer::garbageThenNormalScrape()

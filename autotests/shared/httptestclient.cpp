@@ -5,6 +5,8 @@
 
 #include <QtTest/qtest.h>
 
+#include <zlib.h>
+
 QByteArray HttpTestResponse::header(const QByteArray &name) const
 {
     for (const auto &[key, value] : headers) {
@@ -140,4 +142,24 @@ std::optional<double> sampleValue(const QByteArray &body, const QByteArray &name
             return value;
     }
     return std::nullopt;
+}
+
+QByteArray gunzip(const QByteArray &data)
+{
+    z_stream stream {};
+    if (inflateInit2(&stream, 15 + 16) != Z_OK)
+        return QByteArray();
+    QByteArray out;
+    char chunk[64 * 1024];
+    stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
+    stream.avail_in = uInt(data.size());
+    int result = Z_OK;
+    while (result == Z_OK) {
+        stream.next_out = reinterpret_cast<Bytef *>(chunk);
+        stream.avail_out = sizeof chunk;
+        result = inflate(&stream, Z_NO_FLUSH);
+        out.append(chunk, qsizetype(sizeof chunk - stream.avail_out));
+    }
+    inflateEnd(&stream);
+    return result == Z_STREAM_END ? out : QByteArray();
 }

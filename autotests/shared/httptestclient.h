@@ -57,6 +57,9 @@ private:
 std::optional<HttpTestResponse> httpGet(quint16 port, const QByteArray &path,
                                         const QList<QByteArray> &extraHeaders = {});
 
+// Decompresses a gzip body; empty on any error.
+QByteArray gunzip(const QByteArray &data);
+
 // The value of the first sample whose line starts with name (including labels).
 std::optional<double> sampleValue(const QByteArray &body, const QByteArray &name);
 

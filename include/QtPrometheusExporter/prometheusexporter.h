@@ -41,6 +41,10 @@ class QTPROMETHEUSEXPORTER_EXPORT PrometheusExporter : public QObject
                    statusMetricNameChanged)
     Q_PROPERTY(bool selfMetricsEnabled READ selfMetricsEnabled WRITE setSelfMetricsEnabled NOTIFY
                    selfMetricsEnabledChanged)
+    Q_PROPERTY(bool runtimeMetricsEnabled READ runtimeMetricsEnabled WRITE setRuntimeMetricsEnabled
+                   NOTIFY runtimeMetricsEnabledChanged)
+    Q_PROPERTY(bool compressionEnabled READ compressionEnabled WRITE setCompressionEnabled NOTIFY
+                   compressionEnabledChanged)
 
 public:
     enum class Mode {
@@ -118,6 +122,12 @@ public:
     bool selfMetricsEnabled() const;
     void setSelfMetricsEnabled(bool enabled);
 
+    bool runtimeMetricsEnabled() const;
+    void setRuntimeMetricsEnabled(bool enabled);
+
+    bool compressionEnabled() const;
+    void setCompressionEnabled(bool enabled);
+
     bool isRunning() const;
     QUrl url() const;
 
@@ -146,6 +156,8 @@ Q_SIGNALS:
     void statusChanged();
     void statusMetricNameChanged(const QString &name);
     void selfMetricsEnabledChanged(bool enabled);
+    void compressionEnabledChanged(bool enabled);
+    void runtimeMetricsEnabledChanged(bool enabled);
     void errorOccurred(PrometheusExporter::Error error);
 
 private:
