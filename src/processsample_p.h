@@ -1,0 +1,36 @@
+// Copyright (C) 2026 The QtPrometheusExporter authors
+// SPDX-License-Identifier: MIT
+
+#ifndef PROCESSSAMPLE_P_H
+#define PROCESSSAMPLE_P_H
+
+#include <optional>
+#include <string>
+
+// One reading of the process's resource usage, in the units of the exported
+// metrics (seconds, bytes, counts). A member without a value could not be read
+// on this platform or at this moment, and its metric is left out of the scrape.
+// Kept free of Qt so that the platform code stays plain system calls.
+struct ProcessSample
+{
+    std::optional<double> cpuSeconds;
+    std::optional<double> openFds;
+    std::optional<double> maxFds;
+    std::optional<double> virtualMemoryBytes;
+    std::optional<double> virtualMemoryMaxBytes;
+    std::optional<double> residentMemoryBytes;
+    std::optional<double> threads;
+    // What could not be read, for a log line; empty when all went well.
+    std::string errors;
+};
+
+namespace ProcessSampler {
+// Whether this platform has an implementation at all.
+bool isSupported();
+// When the process started, in seconds since the Unix epoch; it never changes,
+// so the collector asks once.
+std::optional<double> startTimeSeconds(std::string *errors);
+ProcessSample sample();
+} // namespace ProcessSampler
+
+#endif // PROCESSSAMPLE_P_H
