@@ -3,6 +3,8 @@
 
 #include "httpconnection_p.h"
 
+#include "connectionguard_p.h"
+
 #include <QtNetwork/qtcpsocket.h>
 
 namespace {
@@ -71,11 +73,78 @@ RequestLineScanner::Line RequestLineScanner::takeNext()
     return line;
 }
 
-HttpConnection::HttpConnection(QTcpSocket *socket) : QObject(socket), m_socket(socket)
+HttpConnection::HttpConnection(QTcpSocket *socket, ConnectionGuard *guard)
+    : QObject(socket), m_socket(socket), m_guard(guard)
 {
     // Connected before QAbstractHttpServer connects its own slot, so this sees
     // every byte before Qt's parser consumes it.
     connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::beforeParser);
+    connect(socket, &QTcpSocket::bytesWritten, this, &HttpConnection::updateTimers);
+    socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, 256 * 1024);
+
+    // A slow client is cut once its request header has taken too long: the
+    // deadline runs from the first byte (from the connection, for the first
+    // request) to the complete header, however slowly the bytes trickle in.
+    m_headerTimer.setSingleShot(true);
+    connect(&m_headerTimer, &QTimer::timeout, this, [this] {
+        m_guard->noteClosed(CloseReason::HeaderTimeout);
+        m_socket->abort();
+    });
+    m_idleTimer.setSingleShot(true);
+    connect(&m_idleTimer, &QTimer::timeout, this, [this] {
+        m_guard->noteClosed(CloseReason::IdleTimeout);
+        close();
+    });
+    m_headerTimer.start(m_guard->limits.headerTimeout);
+}
+
+void HttpConnection::replyOpened()
+{
+    ++m_outstanding;
+    updateTimers();
+}
+
+void HttpConnection::replyClosed()
+{
+    --m_outstanding;
+    updateTimers();
+}
+
+bool HttpConnection::isIdle() const
+{
+    return m_outstanding == 0 && m_scanner.isBetweenRequests() && m_socket->bytesToWrite() == 0
+        && m_socket->bytesAvailable() == 0;
+}
+
+void HttpConnection::updateTimers()
+{
+    if (m_outstanding > 0 || m_headerTimer.isActive()) {
+        m_idleTimer.stop();
+        return;
+    }
+    // Idle time counts from the moment the last answer was fully sent.
+    if (m_socket->bytesToWrite() == 0) {
+        if (!m_idleTimer.isActive())
+            m_idleTimer.start(m_guard->limits.idleTimeout);
+    } else {
+        m_idleTimer.stop();
+    }
+}
+
+bool HttpConnection::checkWriteBacklog()
+{
+    if (m_socket->bytesToWrite() <= m_guard->limits.maxWriteBacklog)
+        return true;
+    m_guard->noteClosed(CloseReason::WriteBacklog);
+    m_socket->abort();
+    return false;
+}
+
+void HttpConnection::close()
+{
+    m_headerTimer.stop();
+    m_idleTimer.stop();
+    m_socket->disconnectFromHost();
 }
 
 void HttpConnection::attachAfterParser()
@@ -97,6 +166,9 @@ void HttpConnection::beforeParser()
     // on each readyRead, Qt 6.5+ leaves bytes unread while an answer is pending.
     const qint64 available = m_socket->bytesAvailable();
     if (available > m_scannedUnread) {
+        m_idleTimer.stop();
+        if (!m_headerTimer.isActive())
+            m_headerTimer.start(m_guard->limits.headerTimeout);
         const QByteArray buffered = m_socket->peek(available);
         m_scanner.feed(buffered.constData() + m_scannedUnread,
                        buffered.size() - qsizetype(m_scannedUnread));
@@ -107,6 +179,10 @@ void HttpConnection::beforeParser()
 void HttpConnection::afterParser()
 {
     m_scannedUnread = qMin(m_scannedUnread, m_socket->bytesAvailable());
+    // Every request that arrived completely has been handed out by now.
+    if (m_scanner.isBetweenRequests())
+        m_headerTimer.stop();
+    updateTimers();
 }
 
 #if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
@@ -119,13 +195,14 @@ quint64 HttpConnection::enqueue()
     return sequence;
 }
 
-void HttpConnection::complete(quint64 sequence, QByteArray bytes, bool close)
+void HttpConnection::complete(quint64 sequence, QByteArray bytes, QByteArray body, bool close)
 {
     for (Slot &slot : m_slots) {
         if (slot.sequence == sequence) {
             slot.ready = true;
             slot.close = close;
             slot.bytes = std::move(bytes);
+            slot.body = std::move(body);
             break;
         }
     }
@@ -137,9 +214,11 @@ void HttpConnection::flush()
     while (!m_closing && !m_slots.empty() && m_slots.front().ready) {
         Slot slot = std::move(m_slots.front());
         m_slots.pop_front();
-        if (m_socket->state() != QAbstractSocket::ConnectedState)
+        if (m_socket->state() != QAbstractSocket::ConnectedState || !checkWriteBacklog())
             return;
         m_socket->write(slot.bytes);
+        if (!slot.body.isEmpty())
+            m_socket->write(slot.body);
         if (slot.close) {
             m_closing = true;
             m_slots.clear();

@@ -6,6 +6,7 @@
 
 #include <QtCore/qbytearray.h>
 #include <QtCore/qobject.h>
+#include <QtCore/qtimer.h>
 
 #include <deque>
 
@@ -28,6 +29,8 @@ public:
 
     void feed(const char *data, qsizetype size);
     Line takeNext();
+    // No request is partly received.
+    bool isBetweenRequests() const { return m_state == State::BetweenRequests; }
 
 private:
     enum class State { BetweenRequests, RequestLine, Headers, Lost };
@@ -41,11 +44,13 @@ private:
 
 // Per-socket state, a child of the socket so that it dies with it. Replies hold a
 // QPointer to it: a null pointer is how a late answer learns its client is gone.
+class ConnectionGuard;
+
 class HttpConnection : public QObject
 {
     Q_OBJECT
 public:
-    explicit HttpConnection(QTcpSocket *socket);
+    HttpConnection(QTcpSocket *socket, ConnectionGuard *guard);
 
     static HttpConnection *fromSocket(QTcpSocket *socket);
     QTcpSocket *socket() const { return m_socket; }
@@ -54,11 +59,22 @@ public:
     // Connects the slot that must run after Qt's parser has read from the socket.
     void attachAfterParser();
 
+    // Replies owed on this connection; while there are any, no timeout applies
+    // (the scrape's own update timeout bounds the wait).
+    void replyOpened();
+    void replyClosed();
+    // Nothing owed, nothing half-received, nothing left to send.
+    bool isIdle() const;
+    // False, and the connection aborted, when the client has stopped reading.
+    bool checkWriteBacklog();
+    // Closes gracefully: what was written is still sent.
+    void close();
+
 #if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
     // Qt 6.4 neither orders deferred answers nor honours "Connection: close",
     // so answers are queued here and written strictly in request order.
     quint64 enqueue();
-    void complete(quint64 sequence, QByteArray bytes, bool close);
+    void complete(quint64 sequence, QByteArray bytes, QByteArray body, bool close);
 
 private:
     struct Slot
@@ -67,6 +83,7 @@ private:
         bool ready = false;
         bool close = false;
         QByteArray bytes;
+        QByteArray body;
     };
     void flush();
 
@@ -78,8 +95,13 @@ private:
 private:
     void beforeParser();
     void afterParser();
+    void updateTimers();
 
     QTcpSocket *m_socket;
+    ConnectionGuard *m_guard;
+    QTimer m_headerTimer;
+    QTimer m_idleTimer;
+    int m_outstanding = 0;
     RequestLineScanner m_scanner;
     // Bytes still in the socket's buffer that the scanner has already seen.
     qint64 m_scannedUnread = 0;

@@ -15,8 +15,10 @@
 HttpReply::HttpReply(HttpConnection *connection, bool head, bool close)
     : m_connection(connection), m_head(head), m_close(close)
 {
-    if (connection)
+    if (connection) {
         m_sequence = connection->enqueue();
+        connection->replyOpened();
+    }
 }
 #else
 HttpReply::HttpReply(QHttpServerResponder &&responder, HttpConnection *connection, bool head,
@@ -24,6 +26,8 @@ HttpReply::HttpReply(QHttpServerResponder &&responder, HttpConnection *connectio
     : m_connection(connection), m_head(head), m_close(close)
 {
     m_responder.emplace(std::move(responder));
+    if (connection)
+        connection->replyOpened();
 }
 #endif
 
@@ -38,6 +42,13 @@ HttpReply::~HttpReply()
         unavailable.body = QByteArrayLiteral("The exporter stopped before answering.\n");
         send(unavailable);
     }
+}
+
+void HttpReply::markSent()
+{
+    m_sent = true;
+    if (m_connection)
+        m_connection->replyClosed();
 }
 
 bool HttpReply::isClientConnected() const
@@ -71,7 +82,7 @@ qint64 HttpReply::send(const HttpResponse &response)
 {
     if (m_sent)
         return -1;
-    m_sent = true;
+    markSent();
     const QByteArray length = QByteArray::number(response.body.size());
     const QByteArray &body = m_head ? QByteArray() : response.body;
 
@@ -82,7 +93,6 @@ qint64 HttpReply::send(const HttpResponse &response)
     if (!isClientConnected())
         return -1;
     QByteArray bytes;
-    bytes.reserve(256 + body.size());
     bytes += "HTTP/1.1 " + QByteArray::number(response.statusCode) + ' '
         + reasonPhrase(response.statusCode) + "\r\n";
     bytes += "Content-Type: " + response.contentType + "\r\n";
@@ -92,12 +102,13 @@ qint64 HttpReply::send(const HttpResponse &response)
     if (m_close)
         bytes += "Connection: close\r\n";
     bytes += "\r\n";
-    bytes += body;
-    m_connection->complete(m_sequence, std::move(bytes), m_close);
+    m_connection->complete(m_sequence, std::move(bytes), body, m_close);
     return body.size();
 #else
     // Qt 6.5+ keeps the connection alive and paused while a responder exists, so
     // the responder itself is safe to use late and keeps answers in order.
+    if (m_connection && !m_connection->checkWriteBacklog())
+        return -1;
     const auto status = static_cast<QHttpServerResponder::StatusCode>(response.statusCode);
 #if QT_VERSION < QT_VERSION_CHECK(6, 8, 0)
     m_responder->writeStatusLine(status);

@@ -50,6 +50,8 @@ public:
     static QByteArray reasonPhrase(int statusCode);
 
 private:
+    void markSent();
+
     QPointer<HttpConnection> m_connection;
     bool m_head;
     bool m_close;

@@ -39,6 +39,7 @@ HttpRequest HttpRequest::fromQt(const QHttpServerRequest &request, bool http10, 
     r.accept = request.value(HttpLiterals::headerAccept);
     r.acceptEncoding = request.value(HttpLiterals::headerAcceptEncoding);
     r.scrapeTimeoutHeader = request.value(HttpLiterals::headerScrapeTimeout);
+    r.authorization = request.value(QByteArrayLiteral("authorization"));
 
     const QByteArray connection = request.value(HttpLiterals::headerConnection);
     if (headerHasToken(connection, QByteArrayLiteral("close")))
@@ -60,7 +61,8 @@ std::optional<std::chrono::milliseconds> parseScrapeTimeoutHeader(const QByteArr
     // A day is far beyond any scrape timeout; larger values are noise.
     if (!ok || !std::isfinite(seconds) || seconds <= 0 || seconds > 86400)
         return std::nullopt;
-    return std::chrono::milliseconds(qint64(seconds * 1000.0));
+    // At least a millisecond: a positive timeout must not read as none.
+    return std::chrono::milliseconds(qMax<qint64>(1, qint64(seconds * 1000.0)));
 }
 
 bool headerHasToken(const QByteArray &value, const QByteArray &token)

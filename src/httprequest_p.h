@@ -30,6 +30,7 @@ struct HttpRequest
     QByteArray accept;
     QByteArray acceptEncoding;
     QByteArray scrapeTimeoutHeader;
+    QByteArray authorization;
     QList<QByteArray> familyNames; // ?name[]=a&name[]=b: only these families
     // Connection: close, HTTP/1.0 without keep-alive, or a request we could not
     // follow to its end: the connection is closed after the response.

@@ -8,6 +8,8 @@
 #include "httpreply_p.h"
 #include "listenserver_p.h"
 
+#include <QtCore/qtimer.h>
+
 #include <QtHttpServer/qhttpserverrequest.h>
 #include <QtNetwork/qtcpsocket.h>
 
@@ -30,13 +32,36 @@ QString describeAddress(const QHostAddress &address, quint16 port)
 
 HttpServer::HttpServer(QObject *parent) : QAbstractHttpServer(parent) { }
 
-HttpServer::~HttpServer() = default;
+HttpServer::~HttpServer()
+{
+    // The connections refer to m_guard: they go first.
+    delete m_listener;
+}
 
-bool HttpServer::listen(const QHostAddress &address, quint16 port)
+QTcpServer *HttpServer::createListener(const QSslConfiguration *tls)
+{
+    if (!tls)
+        return new ListenServer(&m_guard, this);
+#if QT_CONFIG(ssl)
+    auto *server = new SslListenServer(&m_guard, this);
+    server->setSslConfiguration(*tls);
+    // A client that never finishes its handshake is cut like a slow request.
+    server->setHandshakeTimeout(int(m_guard.limits.headerTimeout.count()));
+    return server;
+#else
+    return nullptr;
+#endif
+}
+
+bool HttpServer::listen(const QHostAddress &address, quint16 port, const QSslConfiguration *tls)
 {
     m_errorString.clear();
     m_addressInUse = false;
-    auto *listener = new ListenServer(this);
+    QTcpServer *listener = createListener(tls);
+    if (!listener) {
+        m_errorString = QStringLiteral("TLS is not available in this build of Qt");
+        return false;
+    }
     if (!listener->listen(address, port)) {
         m_addressInUse = listener->serverError() == QAbstractSocket::AddressInUseError;
         m_errorString = m_addressInUse
@@ -46,12 +71,11 @@ bool HttpServer::listen(const QHostAddress &address, quint16 port)
         delete listener;
         return false;
     }
-    m_listener = listener;
-    bindListener();
+    bindListener(listener);
     return true;
 }
 
-bool HttpServer::adopt(QTcpServer *listener)
+bool HttpServer::adopt(QTcpServer *listener, const QSslConfiguration *tls)
 {
     m_errorString.clear();
     if (!listener || !listener->isListening()) {
@@ -67,31 +91,32 @@ bool HttpServer::adopt(QTcpServer *listener)
                             .arg(QString::fromLocal8Bit(strerror(errno)));
         return false;
     }
-    auto *own = new ListenServer(this);
-    if (!own->setSocketDescriptor(descriptor)) {
-        m_errorString
-            = QStringLiteral("cannot take over the listening socket: %1").arg(own->errorString());
+    QTcpServer *own = createListener(tls);
+    if (!own || !own->setSocketDescriptor(descriptor)) {
+        m_errorString = QStringLiteral("cannot take over the listening socket: %1")
+                            .arg(own ? own->errorString() : QStringLiteral("no TLS"));
         ::close(descriptor);
         delete own;
         return false;
     }
     listener->close();
-    m_listener = own;
-    bindListener();
+    bindListener(own);
     return true;
 #else
+    Q_UNUSED(tls);
     m_errorString = QStringLiteral("taking over a QTcpServer is only supported on Unix");
     return false;
 #endif
 }
 
-void HttpServer::bindListener()
+void HttpServer::bindListener(QTcpServer *listener)
 {
-    (void)bind(m_listener); // returns bool from Qt 6.8 on; the listener is already listening
+    m_listener = listener;
+    (void)bind(listener); // returns bool from Qt 6.8 on; the listener is already listening
     // Runs after QAbstractHttpServer's own slot has taken the new sockets and
     // connected to them, so the connections' second readyRead slot comes after Qt's.
-    connect(m_listener, &QTcpServer::pendingConnectionAvailable, this, [this] {
-        const auto fresh = m_listener->takeNewConnections();
+    connect(listener, &QTcpServer::pendingConnectionAvailable, this, [this] {
+        const auto fresh = m_guard.takeNewConnections();
         for (const QPointer<HttpConnection> &connection : fresh) {
             if (connection)
                 connection->attachAfterParser();
@@ -117,11 +142,46 @@ void HttpServer::close()
     if (!m_listener)
         return;
     m_listener->close();
-    const auto sockets = m_listener->connections();
-    for (QTcpSocket *socket : sockets) {
-        socket->flush();
-        socket->disconnectFromHost();
+    const auto connections = m_guard.connections();
+    for (HttpConnection *connection : connections) {
+        connection->socket()->flush();
+        connection->close();
     }
+}
+
+void HttpServer::deleteWhenFlushed(std::chrono::milliseconds deadline)
+{
+    // Not the exporter's child any more: it may outlive the exporter by the deadline.
+    setParent(nullptr);
+    auto flushed = [this] {
+        const auto connections = m_guard.connections();
+        for (HttpConnection *connection : connections) {
+            const QTcpSocket *socket = connection->socket();
+            if (socket->state() != QAbstractSocket::UnconnectedState && socket->bytesToWrite() > 0)
+                return false;
+        }
+        return true;
+    };
+    if (flushed()) {
+        if (isDispatching())
+            deleteLater(); // Qt's code that called us still uses the socket
+        else
+            delete this;
+        return;
+    }
+    const auto connections = m_guard.connections();
+    for (HttpConnection *connection : connections) {
+        connect(connection->socket(), &QAbstractSocket::disconnected, this, [this, flushed] {
+            if (flushed())
+                deleteLater();
+        });
+    }
+    QTimer::singleShot(deadline, this, [this] {
+        const auto connections = m_guard.connections();
+        for (HttpConnection *connection : connections)
+            connection->socket()->abort();
+        deleteLater();
+    });
 }
 
 void HttpServer::dispatch(
@@ -161,14 +221,13 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QHttpServerRes
 {
     // Qt 6.5+ hides the socket; find our connection by the client's address and port.
     HttpConnection *connection = nullptr;
-    if (m_listener) {
-        const auto sockets = m_listener->connections();
-        for (QTcpSocket *socket : sockets) {
-            if (socket->peerPort() == request.remotePort()
-                && socket->peerAddress() == request.remoteAddress()) {
-                connection = HttpConnection::fromSocket(socket);
-                break;
-            }
+    const auto connections = m_guard.connections();
+    for (HttpConnection *candidate : connections) {
+        const QTcpSocket *socket = candidate->socket();
+        if (socket->peerPort() == request.remotePort()
+            && socket->peerAddress() == request.remoteAddress()) {
+            connection = candidate;
+            break;
         }
     }
     dispatch(request, connection, [&responder, connection](bool head, bool close) {

@@ -9,11 +9,15 @@
 #include <functional>
 #include <memory>
 
+#include "connectionguard_p.h"
 #include "httprequest_p.h"
 
 class HttpConnection;
 class HttpReply;
-class ListenServer;
+QT_BEGIN_NAMESPACE
+class QSslConfiguration;
+class QTcpServer;
+QT_END_NAMESPACE
 
 // Where every request is accepted: copies it into an HttpRequest, pairs it with
 // the HttpReply that will answer it, and hands both to the exporter.
@@ -28,18 +32,24 @@ public:
 
     void setRequestHandler(RequestHandler handler) { m_handler = std::move(handler); }
 
-    // Binds the listener; false with the reason in errorString on failure.
-    bool listen(const QHostAddress &address, quint16 port);
+    ConnectionGuard &guard() { return m_guard; }
+
+    // Binds the listener, with TLS when tls is given; false with the reason in
+    // errorString on failure.
+    bool listen(const QHostAddress &address, quint16 port, const QSslConfiguration *tls);
     // Takes over the listening socket of an already listening QTcpServer.
-    bool adopt(QTcpServer *listener);
+    bool adopt(QTcpServer *listener, const QSslConfiguration *tls);
 
     quint16 serverPort() const;
     QHostAddress serverAddress() const;
     QString errorString() const { return m_errorString; }
     bool addressInUse() const { return m_addressInUse; }
 
-    // Stops accepting, flushes and closes every connection.
+    // Stops accepting and closes every connection once its answers are sent.
     void close();
+    // Deletes this server once every connection has sent what it was given, or
+    // at the deadline; at once when nothing is left to send.
+    void deleteWhenFlushed(std::chrono::milliseconds deadline);
     bool isDispatching() const { return m_dispatching > 0; }
 
 protected:
@@ -58,12 +68,14 @@ protected:
 #endif
 
 private:
-    void bindListener();
+    QTcpServer *createListener(const QSslConfiguration *tls);
+    void bindListener(QTcpServer *listener);
     void
     dispatch(const QHttpServerRequest &request, HttpConnection *connection,
              const std::function<std::shared_ptr<HttpReply>(bool head, bool close)> &makeReply);
 
-    ListenServer *m_listener = nullptr;
+    ConnectionGuard m_guard;
+    QTcpServer *m_listener = nullptr;
     RequestHandler m_handler;
     QString m_errorString;
     bool m_addressInUse = false;

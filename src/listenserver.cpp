@@ -3,30 +3,33 @@
 
 #include "listenserver_p.h"
 
-#include "httpconnection_p.h"
+#include "connectionguard_p.h"
 
-#include <QtNetwork/qtcpsocket.h>
-
-ListenServer::ListenServer(QObject *parent) : QTcpServer(parent) { }
+ListenServer::ListenServer(ConnectionGuard *guard, QObject *parent)
+    : QTcpServer(parent), m_guard(guard)
+{ }
 
 QTcpSocket *ListenServer::nextPendingConnection()
 {
-    QTcpSocket *socket = QTcpServer::nextPendingConnection();
-    if (!socket)
-        return nullptr;
-    // Without a cap Qt buffers whole request bodies and endless header lines in
-    // memory (measured: 2 bytes of RSS per byte sent).
-    socket->setReadBufferSize(DefaultReadBufferSize);
-    m_newConnections.append(new HttpConnection(socket));
-    return socket;
+    // Turned-away sockets are skipped: Qt's HTTP code asks until it gets nullptr.
+    while (QTcpSocket *socket = QTcpServer::nextPendingConnection()) {
+        if (QTcpSocket *admitted = m_guard->admit(socket))
+            return admitted;
+    }
+    return nullptr;
 }
 
-QList<QTcpSocket *> ListenServer::connections() const
-{
-    return findChildren<QTcpSocket *>(QString(), Qt::FindDirectChildrenOnly);
-}
+#if QT_CONFIG(ssl)
+SslListenServer::SslListenServer(ConnectionGuard *guard, QObject *parent)
+    : QSslServer(parent), m_guard(guard)
+{ }
 
-QList<QPointer<HttpConnection>> ListenServer::takeNewConnections()
+QTcpSocket *SslListenServer::nextPendingConnection()
 {
-    return std::exchange(m_newConnections, {});
+    while (QTcpSocket *socket = QSslServer::nextPendingConnection()) {
+        if (QTcpSocket *admitted = m_guard->admit(socket))
+            return admitted;
+    }
+    return nullptr;
 }
+#endif

@@ -4,33 +4,40 @@
 #ifndef LISTENSERVER_P_H
 #define LISTENSERVER_P_H
 
-#include <QtCore/qpointer.h>
 #include <QtNetwork/qtcpserver.h>
+#if QT_CONFIG(ssl)
+#include <QtNetwork/qsslserver.h>
+#endif
 
-class HttpConnection;
+class ConnectionGuard;
 
-QT_BEGIN_NAMESPACE
-class QTcpSocket;
-QT_END_NAMESPACE
-
-// The listening socket, owned by the exporter rather than by QHttpServer: the
+// The listening sockets, owned by the exporter rather than by QHttpServer: the
 // one place every connection passes before Qt's HTTP code sees it, and the same
-// code path on Qt 6.4 through 6.8 (where listen() no longer exists).
+// code path on Qt 6.4 through 6.8 (where listen() no longer exists). The hook is
+// nextPendingConnection(), not incomingConnection(), so that QSslServer's
+// handshake still runs.
 class ListenServer : public QTcpServer
 {
     Q_OBJECT
 public:
-    static constexpr qint64 DefaultReadBufferSize = 64 * 1024;
-
-    explicit ListenServer(QObject *parent = nullptr);
-
+    ListenServer(ConnectionGuard *guard, QObject *parent);
     QTcpSocket *nextPendingConnection() override;
-    QList<QTcpSocket *> connections() const;
-    // Connections handed out since the last call, in order.
-    QList<QPointer<HttpConnection>> takeNewConnections();
 
 private:
-    QList<QPointer<HttpConnection>> m_newConnections;
+    ConnectionGuard *m_guard;
 };
+
+#if QT_CONFIG(ssl)
+class SslListenServer : public QSslServer
+{
+    Q_OBJECT
+public:
+    SslListenServer(ConnectionGuard *guard, QObject *parent);
+    QTcpSocket *nextPendingConnection() override;
+
+private:
+    ConnectionGuard *m_guard;
+};
+#endif
 
 #endif // LISTENSERVER_P_H

@@ -46,6 +46,19 @@ SelfMetrics::SelfMetrics() : m_registry(std::make_shared<prometheus::Registry>()
                       .Help("Scrapes accepted and not yet answered, this one included.")
                       .Register(*m_registry)
                       .Add({});
+    m_closed = &prometheus::BuildCounter()
+                    .Name("prometheus_exporter_connections_closed_total")
+                    .Help("Connections closed or turned away by the exporter's limits, "
+                          "by reason.")
+                    .Register(*m_registry);
+    for (const char *reason :
+         {"header_timeout", "idle_timeout", "evicted", "rejected", "write_backlog"})
+        m_closed->Add({{"reason", reason}});
+    m_openConnections = &prometheus::BuildGauge()
+                             .Name("prometheus_exporter_connections")
+                             .Help("Open HTTP connections.")
+                             .Register(*m_registry)
+                             .Add({});
 }
 
 SelfMetrics::~SelfMetrics() = default;
@@ -72,4 +85,32 @@ void SelfMetrics::countUpdateTimeout()
 void SelfMetrics::setScrapesInFlight(int count)
 {
     m_inFlight->Set(double(count));
+}
+
+void SelfMetrics::countConnectionClosed(CloseReason reason)
+{
+    const char *label = "";
+    switch (reason) {
+    case CloseReason::HeaderTimeout:
+        label = "header_timeout";
+        break;
+    case CloseReason::IdleTimeout:
+        label = "idle_timeout";
+        break;
+    case CloseReason::Evicted:
+        label = "evicted";
+        break;
+    case CloseReason::Rejected:
+        label = "rejected";
+        break;
+    case CloseReason::WriteBacklog:
+        label = "write_backlog";
+        break;
+    }
+    m_closed->Add({{"reason", label}}).Increment();
+}
+
+void SelfMetrics::setOpenConnections(int count) const
+{
+    m_openConnections->Set(double(count));
 }

@@ -8,6 +8,8 @@
 
 #include <memory>
 
+#include "serverlimits_p.h"
+
 namespace prometheus {
 class Counter;
 class Gauge;
@@ -30,6 +32,8 @@ public:
     void observeScrape(double seconds, qint64 bodySize);
     void countUpdateTimeout();
     void setScrapesInFlight(int count);
+    void countConnectionClosed(CloseReason reason);
+    void setOpenConnections(int count) const;
 
 private:
     std::shared_ptr<prometheus::Registry> m_registry;
@@ -39,6 +43,8 @@ private:
     prometheus::Histogram *m_duration = nullptr;
     prometheus::Counter *m_updateTimeouts = nullptr;
     prometheus::Gauge *m_inFlight = nullptr;
+    prometheus::Family<prometheus::Counter> *m_closed = nullptr;
+    prometheus::Gauge *m_openConnections = nullptr;
 };
 
 #endif // SELFMETRICS_P_H

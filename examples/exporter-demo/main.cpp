@@ -260,8 +260,19 @@ int main(int argc, char *argv[])
     const QCommandLineOption noRuntimeMetricsOption(
         QStringLiteral("no-runtime-metrics"),
         QStringLiteral("Do not serve the process_* and qt_* runtime metrics."));
+    const QCommandLineOption basicAuthOption(
+        QStringLiteral("basic-auth"),
+        QStringLiteral("Require HTTP basic authentication with these credentials."),
+        QStringLiteral("USER:PASSWORD"));
+    const QCommandLineOption tlsCertOption(
+        QStringLiteral("tls-cert"),
+        QStringLiteral("Serve HTTPS with this PEM certificate (needs --tls-key)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption tlsKeyOption(QStringLiteral("tls-key"),
+                                          QStringLiteral("The PEM private key of --tls-cert."),
+                                          QStringLiteral("FILE"));
     parser.addOptions({listenOption, pathOption, modeOption, intervalOption, seriesOption,
-                       noRuntimeMetricsOption});
+                       noRuntimeMetricsOption, basicAuthOption, tlsCertOption, tlsKeyOption});
 
     // parse() rather than process(): process() exits with 1 on a bad flag, and the
     // contract says 2, with a single line.
@@ -331,6 +342,25 @@ int main(int argc, char *argv[])
     exporter.setMode(mode);
     exporter.setInterval(std::chrono::milliseconds(interval));
     exporter.setStatusMetricName(QStringLiteral("demo"));
+
+    if (parser.isSet(basicAuthOption)) {
+        const QString credentials = parser.value(basicAuthOption);
+        const qsizetype colon = credentials.indexOf(QLatin1Char(':'));
+        if (colon <= 0) {
+            printError(QStringLiteral("invalid --basic-auth: expected USER:PASSWORD"));
+            return ExitUsage;
+        }
+        exporter.setBasicAuth(credentials.left(colon), credentials.mid(colon + 1));
+    }
+    if (parser.isSet(tlsCertOption) != parser.isSet(tlsKeyOption)) {
+        printError(QStringLiteral("--tls-cert and --tls-key go together"));
+        return ExitUsage;
+    }
+    if (parser.isSet(tlsCertOption)
+        && !exporter.setTlsFiles(parser.value(tlsCertOption), parser.value(tlsKeyOption))) {
+        printError(exporter.errorString());
+        return ExitUsage;
+    }
 
     DemoMetrics metrics(*exporter.registry(), series);
     // Direct connections: each slot has returned before the exporter renders, so scrape k

@@ -1,0 +1,421 @@
+// Copyright (C) 2026 The QtPrometheusExporter authors
+// SPDX-License-Identifier: MIT
+
+// Bad input and hostile clients (SPEC §5), each followed by a normal scrape
+// that must still get 200, with the process's memory staying bounded.
+
+#include <QtPrometheusExporter/PrometheusExporter>
+
+#include <QtCore/qfile.h>
+#include <QtTest/qtest.h>
+
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include <memory>
+#include <vector>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "httptestclient.h"
+
+using namespace std::chrono_literals;
+
+namespace {
+qint64 residentBytes()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong() * 1024;
+    }
+    return 0;
+}
+
+constexpr qint64 MiB = 1024 * 1024;
+} // namespace
+
+class tst_Robustness : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void garbageRequests_data();
+    void garbageRequests();
+    void headerLineThatNeverEnds();
+    void fiveThousandHeaders();
+    void hugeBodyIsNotBuffered();
+    void slowlorisIsCut();
+    void idleConnectionIsClosed();
+    void manyIdleConnectionsDoNotBlockScrapes();
+    void fullOfBusyConnectionsAnswers503();
+    void tooManyScrapesInFlight();
+    void clientThatNeverReadsIsDropped();
+    void pathsWithNulAndDots();
+    void tenThousandParameters();
+    void basicAuth();
+    void basicAuthHandler();
+
+private:
+    void expectNormalScrape();
+    double selfMetric(const QByteArray &sample);
+
+    std::unique_ptr<PrometheusExporter> m_exporter;
+};
+
+void tst_Robustness::init()
+{
+    m_exporter = std::make_unique<PrometheusExporter>();
+    m_exporter->setPort(0);
+    m_exporter->setMode(PrometheusExporter::Mode::Plain);
+    m_exporter->setRuntimeMetricsEnabled(false);
+    QVERIFY(m_exporter->start());
+}
+
+void tst_Robustness::cleanup()
+{
+    m_exporter.reset();
+}
+
+void tst_Robustness::expectNormalScrape()
+{
+    const auto response = httpGet(m_exporter->port(), "/metrics");
+    QVERIFY(response);
+    QCOMPARE(response->statusCode, 200);
+}
+
+double tst_Robustness::selfMetric(const QByteArray &sample)
+{
+    const auto response = httpGet(m_exporter->port(), "/metrics");
+    return response ? sampleValue(response->body, sample).value_or(-1) : -1;
+}
+
+void tst_Robustness::garbageRequests_data()
+{
+    QTest::addColumn<QByteArray>("raw");
+    QTest::newRow("garbage") << QByteArray("GARBAGE\r\n\r\n");
+    QTest::newRow("no version") << QByteArray("GET /metrics\r\n\r\n");
+    QTest::newRow("truncated line") << QByteArray("GET /met");
+    QTest::newRow("truncated header") << QByteArray("GET /metrics HTTP/1.1\r\nHost: x");
+    QTest::newRow("binary") << QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11);
+    QTest::newRow("bad version") << QByteArray("GET /metrics HTTP/9.9\r\n\r\n");
+    QTest::newRow("header without colon") << QByteArray("GET /metrics HTTP/1.1\r\nbroken\r\n\r\n");
+    QTest::newRow("bad content-length")
+        << QByteArray("GET /metrics HTTP/1.1\r\nContent-Length: -5\r\n\r\n");
+    QTest::newRow("bad chunk") << QByteArray("POST /metrics HTTP/1.1\r\nTransfer-Encoding: "
+                                             "chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n");
+    QTest::newRow("crlf flood") << QByteArray(100000, '\n') + "GET /metrics HTTP/1.1\r\n\r\n";
+}
+
+void tst_Robustness::garbageRequests()
+{
+    QFETCH(QByteArray, raw);
+    HttpTestClient client;
+    QVERIFY(client.connectTo(m_exporter->port()));
+    client.send(raw);
+    const auto response = client.read(false, 300);
+    if (response) // an answer, if any, is a complete HTTP response
+        QVERIFY(response->statusCode >= 200 && response->statusCode < 600);
+    expectNormalScrape();
+}
+
+void tst_Robustness::headerLineThatNeverEnds()
+{
+    m_exporter->setRequestHeaderTimeout(500ms);
+    const qint64 before = residentBytes();
+    HttpTestClient client;
+    QVERIFY(client.connectTo(m_exporter->port()));
+    client.send("GET /metrics HTTP/1.1\r\nX-Endless: ");
+    const QByteArray chunk(64 * 1024, 'a');
+    // Keep sending while the server lets us: its read buffer is capped, then it cuts us.
+    for (int i = 0; i < 400 && client.socket().state() == QAbstractSocket::ConnectedState; ++i) {
+        if (client.socket().bytesToWrite() < MiB)
+            client.send(chunk);
+        QTest::qWait(5);
+    }
+    QVERIFY(client.waitForClosed(5000));
+    QVERIFY2(residentBytes() - before < 32 * MiB,
+             qPrintable(QString::number((residentBytes() - before) / MiB)));
+    QCOMPARE(selfMetric("prometheus_exporter_connections_closed_total{reason=\"header_timeout\"}"),
+             1.0);
+    expectNormalScrape();
+}
+
+void tst_Robustness::fiveThousandHeaders()
+{
+    QByteArray raw = "GET /metrics HTTP/1.1\r\nHost: x\r\n";
+    for (int i = 0; i < 5000; ++i)
+        raw += "X-Header-" + QByteArray::number(i) + ": value\r\n";
+    raw += "\r\n";
+    HttpTestClient client;
+    QVERIFY(client.connectTo(m_exporter->port()));
+    client.send(raw);
+    // Larger than the read buffer: answered or cut, never a hang of the server.
+    const auto response = client.read(false, 6000);
+    if (response)
+        QVERIFY(response->statusCode >= 200 && response->statusCode < 600);
+    expectNormalScrape();
+}
+
+void tst_Robustness::hugeBodyIsNotBuffered()
+{
+    m_exporter->setRequestHeaderTimeout(1s);
+    const qint64 before = residentBytes();
+    HttpTestClient client;
+    QVERIFY(client.connectTo(m_exporter->port()));
+    client.send("POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\n");
+    const QByteArray chunk(256 * 1024, 'b');
+    qint64 sent = 0;
+    QElapsedTimer clock;
+    clock.start();
+    while (client.socket().state() == QAbstractSocket::ConnectedState && sent < 1024 * MiB
+           && clock.elapsed() < 20000) {
+        if (client.socket().bytesToWrite() < 2 * MiB) {
+            client.send(chunk);
+            sent += chunk.size();
+        }
+        QTest::qWait(1);
+    }
+    QVERIFY(client.waitForClosed(5000));
+    QVERIFY2(residentBytes() - before < 64 * MiB,
+             qPrintable(QString::number((residentBytes() - before) / MiB)));
+    expectNormalScrape();
+}
+
+void tst_Robustness::slowlorisIsCut()
+{
+    m_exporter->setRequestHeaderTimeout(500ms);
+    HttpTestClient client;
+    QVERIFY(client.connectTo(m_exporter->port()));
+    const QByteArray request = "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+    QElapsedTimer clock;
+    clock.start();
+    for (int i = 0; client.socket().state() == QAbstractSocket::ConnectedState && i < 100; ++i) {
+        client.send(QByteArray(1, request.at(i % request.size())));
+        QTest::qWait(50);
+    }
+    QVERIFY(client.waitForClosed(5000));
+    QVERIFY(client.pending().isEmpty()); // cut, not answered
+    QCOMPARE(selfMetric("prometheus_exporter_connections_closed_total{reason=\"header_timeout\"}"),
+             1.0);
+    expectNormalScrape();
+}
+
+void tst_Robustness::idleConnectionIsClosed()
+{
+    m_exporter->setIdleTimeout(300ms);
+    HttpTestClient client;
+    QVERIFY(client.connectTo(m_exporter->port()));
+    client.sendGet("/metrics");
+    QVERIFY(client.read());
+    QVERIFY(client.waitForClosed(5000));
+    QCOMPARE(selfMetric("prometheus_exporter_connections_closed_total{reason=\"idle_timeout\"}"),
+             1.0);
+}
+
+void tst_Robustness::manyIdleConnectionsDoNotBlockScrapes()
+{
+    m_exporter->setRequestHeaderTimeout(60s); // they stay until evicted
+    // Plain blocking sockets: 300 idle clients that need no event loop of their own.
+    std::vector<int> idle;
+    for (int i = 0; i < 300; ++i) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        QVERIFY(fd >= 0);
+        sockaddr_in address {};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(m_exporter->port());
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        QVERIFY(::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0);
+        idle.push_back(fd);
+        QTest::qWait(1); // lets the server accept: it shares this thread
+    }
+    // Idle connections beyond the cap make room for newer ones by being evicted;
+    // the scrapes below are such newer ones.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        selfMetric("prometheus_exporter_connections_closed_total{reason=\"evicted\"}") >= 44,
+        20000);
+    expectNormalScrape();
+    QVERIFY(selfMetric("prometheus_exporter_connections") <= 256);
+    QCOMPARE(selfMetric("prometheus_exporter_connections_closed_total{reason=\"rejected\"}"), 0.0);
+    for (int fd : idle)
+        ::close(fd);
+}
+
+void tst_Robustness::fullOfBusyConnectionsAnswers503()
+{
+    m_exporter->setMaxConnections(3);
+    m_exporter->setMode(PrometheusExporter::Mode::Notify);
+    PrometheusUpdate held;
+    connect(m_exporter.get(), &PrometheusExporter::scrapeRequested, this,
+            [&](PrometheusUpdate update) { held = update; });
+    HttpTestClient busy[3];
+    for (auto &client : busy) {
+        QVERIFY(client.connectTo(m_exporter->port()));
+        client.sendGet("/metrics");
+    }
+    QTRY_VERIFY(held.isValid());
+    QTest::qWait(50);
+    HttpTestClient newcomer;
+    QVERIFY(newcomer.connectTo(m_exporter->port()));
+    const auto refused = newcomer.read();
+    QVERIFY(refused);
+    QCOMPARE(refused->statusCode, 503);
+    QVERIFY(newcomer.waitForClosed());
+
+    held.release();
+    for (auto &client : busy) {
+        const auto response = client.read();
+        QVERIFY(response);
+        QCOMPARE(response->statusCode, 200);
+    }
+    disconnect(m_exporter.get(), &PrometheusExporter::scrapeRequested, this, nullptr);
+    for (auto &client : busy)
+        client.disconnect();
+    QTRY_VERIFY(selfMetric("prometheus_exporter_connections_closed_total{reason=\"rejected\"}")
+                == 1.0);
+}
+
+void tst_Robustness::tooManyScrapesInFlight()
+{
+    m_exporter->setMaxScrapesInFlight(2);
+    m_exporter->setMode(PrometheusExporter::Mode::Notify);
+    PrometheusUpdate held;
+    connect(m_exporter.get(), &PrometheusExporter::scrapeRequested, this,
+            [&](PrometheusUpdate update) { held = update; });
+    HttpTestClient clients[3];
+    for (auto &client : clients) {
+        QVERIFY(client.connectTo(m_exporter->port()));
+        client.sendGet("/metrics");
+    }
+    const auto third = clients[2].read();
+    QVERIFY(third);
+    QCOMPARE(third->statusCode, 503);
+    held.release();
+    QCOMPARE(clients[0].read()->statusCode, 200);
+    QCOMPARE(clients[1].read()->statusCode, 200);
+}
+
+void tst_Robustness::clientThatNeverReadsIsDropped()
+{
+    auto &family = prometheus::BuildGauge()
+                       .Name("test_bulk")
+                       .Help("Bulk.")
+                       .Register(*m_exporter->registry());
+    for (int i = 0; i < 20000; ++i)
+        family.Add({{"id", std::to_string(i)}}).Set(i);
+    m_exporter->setCompressionEnabled(false);
+    [[maybe_unused]] const qint64 before = residentBytes();
+
+    HttpTestClient client;
+    client.socket().setReadBufferSize(4096); // reads almost nothing: the window closes
+    QVERIFY(client.connectTo(m_exporter->port()));
+    QByteArray pipeline;
+    for (int i = 0; i < 300; ++i)
+        pipeline += "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+    client.send(pipeline);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        client.socket().state() == QAbstractSocket::UnconnectedState
+            || selfMetric("prometheus_exporter_connections_closed_total{reason=\"write_"
+                          "backlog\"}")
+                >= 1,
+        20000);
+#ifndef __SANITIZE_ADDRESS__ // ASan's quarantine keeps freed buffers resident
+    // Unbounded, 300 answers of about 1 MB each would stay queued.
+    QVERIFY2(residentBytes() - before < 200 * MiB,
+             qPrintable(QString::number((residentBytes() - before) / MiB)));
+#endif
+    expectNormalScrape();
+}
+
+void tst_Robustness::pathsWithNulAndDots()
+{
+    for (const char *path : {"/metrics%00", "/%2e%2e/metrics", "/x/../metrics", "/./metrics",
+                             "//metrics", "/metrics/.."}) {
+        const auto response = httpGet(m_exporter->port(), path);
+        QVERIFY(response);
+        QCOMPARE(response->statusCode, 404);
+    }
+    HttpTestClient client;
+    QVERIFY(client.connectTo(m_exporter->port()));
+    client.send(QByteArray("GET /metr\0ics HTTP/1.1\r\n\r\n", 26));
+    client.read(false, 500);
+    expectNormalScrape();
+}
+
+void tst_Robustness::tenThousandParameters()
+{
+    QByteArray path = "/metrics?";
+    for (int i = 0; i < 10000; ++i)
+        path += "p" + QByteArray::number(i) + "=1&";
+    const auto response = httpGet(m_exporter->port(), path);
+    if (response)
+        QVERIFY(response->statusCode == 200 || response->statusCode >= 400);
+    expectNormalScrape();
+}
+
+void tst_Robustness::basicAuth()
+{
+    m_exporter->setBasicAuth(QStringLiteral("prom"), QStringLiteral("s3cret:with colon"));
+    QVERIFY(m_exporter->isBasicAuthEnabled());
+    const QByteArray right
+        = "Authorization: Basic " + QByteArray("prom:s3cret:with colon").toBase64();
+    const QList<QByteArray> refused = {
+        QByteArray(), // none
+        "Authorization: Basic " + QByteArray("prom:wrong").toBase64(),
+        "Authorization: Basic " + QByteArray("other:s3cret:with colon").toBase64(),
+        "Authorization: Basic !!!not-base64!!!",
+        "Authorization: Bearer abc",
+        "Authorization: Basic",
+        "Authorization: Basic " + QByteArray("no colon at all").toBase64(),
+        "Authorization: Basic " + QByteArray(5000, 'A'),
+    };
+    for (const QByteArray &header : refused) {
+        const auto response = header.isEmpty() ? httpGet(m_exporter->port(), "/metrics")
+                                               : httpGet(m_exporter->port(), "/metrics", {header});
+        QVERIFY2(response, header.constData());
+        QCOMPARE(response->statusCode, 401);
+        QCOMPARE(response->header("WWW-Authenticate"),
+                 QByteArray("Basic realm=\"metrics\", charset=\"UTF-8\""));
+        QVERIFY(!response->body.contains("prometheus_exporter"));
+    }
+    // Every path is protected, the landing page too.
+    QCOMPARE(httpGet(m_exporter->port(), "/")->statusCode, 401);
+
+    for (int i = 0; i < 3; ++i) { // the second and third use the remembered fingerprint
+        const auto response = httpGet(m_exporter->port(), "/metrics", {right});
+        QVERIFY(response);
+        QCOMPARE(response->statusCode, 200);
+    }
+    m_exporter->clearBasicAuth();
+    expectNormalScrape();
+}
+
+void tst_Robustness::basicAuthHandler()
+{
+    QStringList seen;
+    m_exporter->setBasicAuthHandler([&](const QString &user, const QString &password) {
+        seen << user;
+        return user == QLatin1String("ops") && password == QStringLiteral("p\u00e4ss");
+    });
+    QCOMPARE(
+        httpGet(m_exporter->port(), "/metrics",
+                {"Authorization: Basic " + QStringLiteral("ops:p\u00e4ss").toUtf8().toBase64()})
+            ->statusCode,
+        200);
+    QCOMPARE(httpGet(m_exporter->port(), "/metrics",
+                     {"Authorization: Basic " + QByteArray("ops:nope").toBase64()})
+                 ->statusCode,
+             401);
+    QCOMPARE(seen, QStringList({QStringLiteral("ops"), QStringLiteral("ops")}));
+}
+
+QTEST_GUILESS_MAIN(tst_Robustness)
+#include "tst_robustness.moc"
