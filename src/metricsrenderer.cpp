@@ -69,29 +69,43 @@ MetricsRender::MetricsRender(const RenderInput &input)
     }
 }
 
-RenderedBody MetricsRender::body(const RenderRequest &request)
+const RenderedBody &MetricsRender::body(const RenderRequest &request)
 {
     // A failing body starts with comment lines, which only the text format allows.
-    const ExpositionFormat format
-        = m_statusCode == 200 ? request.format : ExpositionFormat::Text004;
-    QByteArray key = QByteArray::number(int(format)) + (request.gzip ? "+gzip" : "");
-    for (const QByteArray &name : request.names)
-        key += '\n' + name;
-    if (const auto cached = m_cache.constFind(key); cached != m_cache.cend())
-        return *cached;
+    RenderRequest served = request;
+    if (m_statusCode != 200)
+        served.format = ExpositionFormat::Text004;
+    for (const Made &made : m_made) {
+        if (made.request == served)
+            return made.body;
+    }
+    Q_ASSERT_X(!m_released, "MetricsRender::body", "a body asked for after releaseFamilies()");
 
     RenderedBody rendered;
-    rendered.contentType = contentTypeFor(format);
-    rendered.body = serialize(format, request.names);
-    if (request.gzip && rendered.body.size() >= Compression::MinimumGzipSize) {
+    rendered.contentType = contentTypeFor(served.format);
+    rendered.body = serialize(served.format, served.names);
+    if (served.gzip && rendered.body.size() >= Compression::MinimumGzipSize) {
         QByteArray compressed = Compression::gzip(rendered.body);
         if (!compressed.isEmpty()) {
             rendered.body = std::move(compressed);
             rendered.gzipped = true;
         }
     }
-    m_cache.insert(key, rendered);
-    return rendered;
+    m_made.push_back({std::move(served), std::move(rendered)});
+    return m_made.back().body;
+}
+
+bool MetricsRender::isShared() const
+{
+    return std::any_of(m_made.cbegin(), m_made.cend(), [](const Made &made) {
+        return !made.body.body.isEmpty() && !made.body.body.isDetached();
+    });
+}
+
+void MetricsRender::releaseFamilies()
+{
+    m_released = true;
+    std::vector<prometheus::MetricFamily>().swap(m_families);
 }
 
 QByteArray MetricsRender::serialize(ExpositionFormat format, const QList<QByteArray> &names) const

@@ -10,6 +10,8 @@
 #include "httpserver_p.h"
 #include "prometheusexporter_p.h"
 #include "prometheusupdate_p.h"
+#include "renderworker_p.h"
+#include "tlsfiles_p.h"
 
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qpointer.h>
@@ -32,6 +34,130 @@
     and answers once the update handle is gone; in Repeat mode it emits
     intervalElapsed() every interval and holds scrapes back while that update
     runs; in Plain mode it serves whatever the registry holds.
+
+    Rendering a scrape of a large registry (collecting, serialising and
+    compressing it) never stalls the exporter's thread, which in a desktop
+    application is the GUI thread: it runs on a worker thread of the
+    exporter's own, and only registries whose previous render took less than
+    a tenth of a millisecond are rendered in the exporter's thread. The
+    registry's and every collectable's Collect() may therefore be called from
+    that worker, as prometheus-cpp's Exposer calls them from its own threads.
+    Scrapes that arrive while a render runs get the next render, all of them
+    the same bytes; and no update (scrapeRequested(), intervalElapsed()) is
+    emitted while a render collects: it follows right after, so no scrape
+    sees half of an update.
+*/
+
+/*!
+    \enum PrometheusExporter::Mode
+    When the application is asked to update its metrics.
+    \value Plain   Never: scrapes are answered with whatever the registry holds.
+    \value Notify  Before every scrape: scrapeRequested() is emitted and the
+                   scrape is answered once its update handle is gone (default).
+    \value Repeat  Every interval: intervalElapsed() is emitted, and scrapes
+                   that arrive while that update runs wait for it.
+*/
+
+/*!
+    \enum PrometheusExporter::Status
+    What scrapes report about the application (the crate's status).
+    \value Ok       Scrapes are answered with HTTP 200 (default).
+    \value Failing  Scrapes are answered with HTTP 500, the statusMessage as a
+                    comment, then the metrics.
+*/
+
+/*!
+    \enum PrometheusExporter::Error
+    The kind of the last error, with errorString() telling the details.
+    \value NoError                No error.
+    \value AddressInUseError      start(): the address and port are taken.
+    \value ListenError            start(): listening failed for another reason.
+    \value InvalidPathError       setPath(): the path was refused; the old one stays.
+    \value InvalidListenerError   start(QTcpServer *): the listener is not listening
+                                  or its socket cannot be taken over.
+    \value TlsConfigurationError  The TLS certificate or key could not be used.
+*/
+
+/*!
+    \variable PrometheusExporter::DefaultPort
+    The port an exporter listens on unless told otherwise: 9184.
+*/
+
+/*!
+    \typedef PrometheusExporter::BasicAuthHandler
+    A function that decides whether a user and password sent by a client may
+    read the metrics; see setBasicAuthHandler().
+*/
+
+/*!
+    \fn void PrometheusExporter::scrapeRequested(PrometheusUpdate update)
+    Emitted in Notify mode before a scrape is rendered. Update the metrics in
+    the slot; the scrape is answered when the last copy of \a update is gone,
+    so a slot that finishes later keeps a copy and drops it when done. Scrapes
+    that arrive meanwhile join this update. With no slot connected the scrape
+    is answered at once.
+*/
+
+/*!
+    \fn void PrometheusExporter::intervalElapsed(PrometheusUpdate update)
+    Emitted in Repeat mode every interval. Scrapes that arrive while a copy of
+    \a update lives wait for it (up to updateTimeout), and the next interval is
+    not emitted before the last copy is gone.
+*/
+
+/*!
+    \fn void PrometheusExporter::updateTimedOut()
+    Emitted when scrapes were answered without waiting any longer for an update
+    that took more than the update timeout.
+*/
+
+/*!
+    \fn void PrometheusExporter::scrapeAnswered(int statusCode)
+    Emitted for every scrape of the metrics path once its answer, with HTTP
+    \a statusCode (200, or 500 while failing), was handed to the connection.
+*/
+
+/*!
+    \fn void PrometheusExporter::errorOccurred(PrometheusExporter::Error error)
+    Emitted when start() fails or a setting is refused; \a error tells the kind
+    and errorString() the details.
+*/
+
+/*!
+    \fn std::chrono::milliseconds PrometheusExporter::intervalAsDuration() const
+    Returns the interval property as a std::chrono duration.
+*/
+
+/*!
+    \fn std::chrono::milliseconds PrometheusExporter::updateTimeoutAsDuration() const
+    Returns the updateTimeout property as a std::chrono duration.
+*/
+
+/*!
+    \fn void PrometheusExporter::setUpdateTimeout(std::chrono::milliseconds timeout)
+    Sets the updateTimeout property to \a timeout.
+*/
+
+/*!
+    \fn void PrometheusExporter::setInterval(std::chrono::milliseconds interval)
+    Sets the interval property to \a interval.
+*/
+
+/*!
+    \fn void PrometheusExporter::setStatus(Status status, const QString &message)
+    Sets the status to \a status with the explanation \a message (ignored for
+    Ok).
+*/
+
+/*!
+    \fn void PrometheusExporter::setStatusOk()
+    Sets the status to Ok: scrapes are answered with HTTP 200 again.
+*/
+
+/*!
+    \fn void PrometheusExporter::setStatusFailing(const QString &message)
+    Sets the status to Failing with \a message: scrapes are answered with HTTP
+    500, the message as a comment, then the metrics.
 */
 
 namespace {
@@ -163,7 +289,8 @@ std::shared_ptr<prometheus::Registry> PrometheusExporter::defaultRegistry()
 
 /*!
     Adds \a collectable to what every scrape collects, besides the registry.
-    The exporter does not keep it alive; an expired pointer is skipped.
+    The exporter does not keep it alive; an expired pointer is skipped. Its
+    Collect() may run in the exporter's render thread.
 */
 void PrometheusExporter::registerCollectable(
     const std::weak_ptr<prometheus::Collectable> &collectable)
@@ -343,6 +470,10 @@ PrometheusExporter::Status PrometheusExporter::status() const
     return d->status;
 }
 
+/*!
+    \property PrometheusExporter::statusMessage
+    The message given with setStatusFailing(); empty while the status is Ok.
+*/
 QString PrometheusExporter::statusMessage() const
 {
     Q_D(const PrometheusExporter);
@@ -464,7 +595,10 @@ void PrometheusExporterPrivate::updateRuntimeCollectors()
         runtimeCollector = std::make_shared<QtRuntimeCollector>();
 }
 
-/*! \property PrometheusExporter::running Whether the exporter is listening. */
+/*!
+    \property PrometheusExporter::running
+    Whether the exporter is listening.
+*/
 bool PrometheusExporter::isRunning() const
 {
     Q_D(const PrometheusExporter);
@@ -482,7 +616,7 @@ QUrl PrometheusExporter::url() const
     if (!d->server)
         return QUrl();
     QUrl url;
-    url.setScheme(QStringLiteral("http"));
+    url.setScheme(d->tlsConfiguration() ? QStringLiteral("https") : QStringLiteral("http"));
     QHostAddress host = d->server->serverAddress();
     if (host == QHostAddress::Any || host == QHostAddress::AnyIPv4)
         host = QHostAddress(QHostAddress::AnyIPv4);
@@ -523,26 +657,15 @@ bool PrometheusExporter::start()
         return true;
     d->clearError();
     auto *server = new HttpServer(this);
-    if (!server->listen(d->address, d->port)) {
+    server->guard().limits = d->limits;
+    if (!server->listen(d->address, d->port, d->tlsConfiguration())) {
         const QString message = server->errorString();
         const bool inUse = server->addressInUse();
         delete server;
         d->setError(inUse ? Error::AddressInUseError : Error::ListenError, message);
         return false;
     }
-    d->server = server;
-    d->boundPort = server->serverPort();
-    server->setRequestHandler([d](HttpRequest &&request, std::shared_ptr<HttpReply> reply) {
-        d->handleRequest(std::move(request), std::move(reply));
-    });
-    d->updateIntervalTimer();
-    d->updateRuntimeCollectors();
-    qCInfo(lcExporter).noquote() << "serving metrics on" << url().toString();
-    Q_EMIT runningChanged(true);
-    Q_EMIT urlChanged(url());
-    if (d->boundPort != d->port)
-        Q_EMIT portChanged(d->boundPort);
-    return true;
+    return d->finishStart(server);
 }
 
 /*!
@@ -557,23 +680,269 @@ bool PrometheusExporter::start(QTcpServer *listener)
         return true;
     d->clearError();
     auto *server = new HttpServer(this);
-    if (!server->adopt(listener)) {
+    server->guard().limits = d->limits;
+    if (!server->adopt(listener, d->tlsConfiguration())) {
         const QString message = server->errorString();
         delete server;
         d->setError(Error::InvalidListenerError, message);
         return false;
     }
-    d->server = server;
-    d->boundPort = server->serverPort();
-    server->setRequestHandler([d](HttpRequest &&request, std::shared_ptr<HttpReply> reply) {
-        d->handleRequest(std::move(request), std::move(reply));
+    return d->finishStart(server);
+}
+
+bool PrometheusExporterPrivate::finishStart(HttpServer *newServer)
+{
+    Q_Q(PrometheusExporter);
+    server = newServer;
+    boundPort = server->serverPort();
+    server->setRequestHandler([this](HttpRequest &&request, std::shared_ptr<HttpReply> reply) {
+        handleRequest(std::move(request), std::move(reply));
     });
-    d->updateIntervalTimer();
-    d->updateRuntimeCollectors();
-    Q_EMIT runningChanged(true);
-    Q_EMIT urlChanged(url());
-    Q_EMIT portChanged(d->boundPort);
+    server->guard().onClosed = [this](CloseReason reason) {
+        if (selfMetricsEnabled)
+            selfMetrics.countConnectionClosed(reason);
+    };
+    updateIntervalTimer();
+    updateRuntimeCollectors();
+    qCInfo(lcExporter).noquote() << "serving metrics on" << q->url().toString();
+    Q_EMIT q->runningChanged(true);
+    Q_EMIT q->urlChanged(q->url());
+    if (boundPort != port)
+        Q_EMIT q->portChanged(boundPort);
     return true;
+}
+
+const QSslConfiguration *PrometheusExporterPrivate::tlsConfiguration() const
+{
+#if QT_CONFIG(ssl)
+    return tls ? &*tls : nullptr;
+#else
+    return nullptr;
+#endif
+}
+
+void PrometheusExporterPrivate::applyLimits()
+{
+    if (server)
+        server->guard().limits = limits;
+}
+
+/*!
+    The most a connection buffers of a request (64 KiB by default); a request
+    header larger than this can never complete and is cut by the header timeout.
+*/
+qint64 PrometheusExporter::readBufferSize() const
+{
+    Q_D(const PrometheusExporter);
+    return d->limits.readBufferSize;
+}
+
+/*! Sets the read buffer size to \a bytes (at least 1 KiB). \sa readBufferSize() */
+void PrometheusExporter::setReadBufferSize(qint64 bytes)
+{
+    Q_D(PrometheusExporter);
+    d->limits.readBufferSize = qMax<qint64>(1024, bytes);
+    d->applyLimits();
+}
+
+/*!
+    How long a client may take to send a complete request header (5 s by
+    default), counted from the connection or from the request's first byte.
+    Slower clients are disconnected.
+*/
+std::chrono::milliseconds PrometheusExporter::requestHeaderTimeout() const
+{
+    Q_D(const PrometheusExporter);
+    return d->limits.headerTimeout;
+}
+
+/*! Sets the request header timeout to \a timeout. \sa requestHeaderTimeout() */
+void PrometheusExporter::setRequestHeaderTimeout(std::chrono::milliseconds timeout)
+{
+    Q_D(PrometheusExporter);
+    d->limits.headerTimeout = qMax(std::chrono::milliseconds(1), timeout);
+    d->applyLimits();
+}
+
+/*! How long an idle keep-alive connection stays open (30 s by default). */
+std::chrono::milliseconds PrometheusExporter::idleTimeout() const
+{
+    Q_D(const PrometheusExporter);
+    return d->limits.idleTimeout;
+}
+
+/*! Sets the idle timeout to \a timeout. \sa idleTimeout() */
+void PrometheusExporter::setIdleTimeout(std::chrono::milliseconds timeout)
+{
+    Q_D(PrometheusExporter);
+    d->limits.idleTimeout = qMax(std::chrono::milliseconds(1), timeout);
+    d->applyLimits();
+}
+
+/*!
+    The most connections open at once (256 by default). When full, idle
+    keep-alive connections are closed to make room; when all are busy, a new
+    connection is answered 503 and closed.
+*/
+int PrometheusExporter::maxConnections() const
+{
+    Q_D(const PrometheusExporter);
+    return d->limits.maxConnections;
+}
+
+/*! Sets the most connections open at once to \a count. \sa maxConnections() */
+void PrometheusExporter::setMaxConnections(int count)
+{
+    Q_D(PrometheusExporter);
+    d->limits.maxConnections = qMax(1, count);
+    d->applyLimits();
+}
+
+/*! The most scrapes waiting for an answer at once (32 by default); more get 503. */
+int PrometheusExporter::maxScrapesInFlight() const
+{
+    Q_D(const PrometheusExporter);
+    return d->maxScrapesInFlight;
+}
+
+/*! Sets the most scrapes in flight to \a count. \sa maxScrapesInFlight() */
+void PrometheusExporter::setMaxScrapesInFlight(int count)
+{
+    Q_D(PrometheusExporter);
+    d->maxScrapesInFlight = qMax(1, count);
+}
+
+/*!
+    How much may wait unsent on a connection before the next answer (4 MiB by
+    default): a client that stops reading is dropped instead of growing memory.
+*/
+qint64 PrometheusExporter::maxWriteBacklog() const
+{
+    Q_D(const PrometheusExporter);
+    return d->limits.maxWriteBacklog;
+}
+
+/*! Sets the largest unsent backlog to \a bytes. \sa maxWriteBacklog() */
+void PrometheusExporter::setMaxWriteBacklog(qint64 bytes)
+{
+    Q_D(PrometheusExporter);
+    d->limits.maxWriteBacklog = qMax<qint64>(0, bytes);
+    d->applyLimits();
+}
+
+/*!
+    Serves HTTPS from the next start() on, with the PEM \a certificateFile
+    (optionally followed by its chain) and the unencrypted PEM \a privateKeyFile,
+    TLS 1.2 at least. With \a clientCaFile, clients must present a certificate
+    issued by one of its CAs. Returns \c false, with errorString() naming the
+    file and the reason, for missing, unreadable or mismatched files.
+*/
+bool PrometheusExporter::setTlsFiles(const QString &certificateFile, const QString &privateKeyFile,
+                                     const QString &clientCaFile)
+{
+    Q_D(PrometheusExporter);
+#if QT_CONFIG(ssl)
+    QString message;
+    auto configuration = loadTlsFiles(certificateFile, privateKeyFile, clientCaFile, &message);
+    if (!configuration) {
+        d->setError(Error::TlsConfigurationError, message);
+        return false;
+    }
+    d->clearError();
+    d->tls = std::move(configuration);
+    return true;
+#else
+    Q_UNUSED(certificateFile);
+    Q_UNUSED(privateKeyFile);
+    Q_UNUSED(clientCaFile);
+    d->setError(Error::TlsConfigurationError,
+                QStringLiteral("TLS is not available in this build of Qt"));
+    return false;
+#endif
+}
+
+#if QT_CONFIG(ssl)
+/*! Serves HTTPS with \a configuration from the next start() on. */
+void PrometheusExporter::setSslConfiguration(const QSslConfiguration &configuration)
+{
+    Q_D(PrometheusExporter);
+    d->tls = configuration;
+}
+
+/*! The TLS configuration in use, or a null configuration without TLS. */
+QSslConfiguration PrometheusExporter::sslConfiguration() const
+{
+    Q_D(const PrometheusExporter);
+    return d->tls.value_or(QSslConfiguration());
+}
+#endif
+
+/*! Serves plain HTTP from the next start() on. */
+void PrometheusExporter::disableTls()
+{
+#if QT_CONFIG(ssl)
+    Q_D(PrometheusExporter);
+    d->tls.reset();
+#endif
+}
+
+/*! Whether the next start() serves HTTPS. */
+bool PrometheusExporter::isTlsEnabled() const
+{
+    Q_D(const PrometheusExporter);
+    return d->tlsConfiguration() != nullptr;
+}
+
+/*!
+    Requires HTTP basic authentication with \a user and \a password for every
+    request. Only a salted hash of them is kept; requests without the right
+    credentials get 401 with \c{WWW-Authenticate: Basic}.
+*/
+void PrometheusExporter::setBasicAuth(const QString &user, const QString &password)
+{
+    Q_D(PrometheusExporter);
+    d->basicAuth.setCredentials(user, password);
+}
+
+/*!
+    Requires HTTP basic authentication, deciding with \a handler, which is
+    called in the exporter's thread with the user and password a client sent.
+*/
+void PrometheusExporter::setBasicAuthHandler(BasicAuthHandler handler)
+{
+    Q_D(PrometheusExporter);
+    if (handler)
+        d->basicAuth.setHandler(std::move(handler));
+    else
+        d->basicAuth.clear();
+}
+
+/*! Serves without authentication. */
+void PrometheusExporter::clearBasicAuth()
+{
+    Q_D(PrometheusExporter);
+    d->basicAuth.clear();
+}
+
+/*! Whether requests must authenticate. */
+bool PrometheusExporter::isBasicAuthEnabled() const
+{
+    Q_D(const PrometheusExporter);
+    return d->basicAuth.isEnabled();
+}
+
+/*! The realm named in \c{WWW-Authenticate} ("metrics" by default). */
+QString PrometheusExporter::basicAuthRealm() const
+{
+    Q_D(const PrometheusExporter);
+    return d->basicAuthRealm;
+}
+
+/*! Sets the realm named in \c{WWW-Authenticate} to \a realm. */
+void PrometheusExporter::setBasicAuthRealm(const QString &realm)
+{
+    Q_D(PrometheusExporter);
+    d->basicAuthRealm = realm;
 }
 
 /*!
@@ -590,7 +959,7 @@ void PrometheusExporter::stop()
     d->updateActive = false;
     ++d->updateGeneration; // a late update handle must not answer anything now
     QPointer<PrometheusExporter> guard(this);
-    if (!d->answerScrapes(std::exchange(d->waiting, {})) || !guard)
+    if (!d->finishRenders() || !guard)
         return;
     d->shutdownServer();
     d->updateRuntimeCollectors();
@@ -604,21 +973,25 @@ void PrometheusExporter::stop()
 void PrometheusExporterPrivate::shutdownServer()
 {
     HttpServer *old = std::exchange(server, nullptr);
+    old->guard().onClosed = nullptr;
     old->close();
-    // Deleting the server from inside its own request handler would pull the
-    // socket out from under Qt's code that called us; and as the exporter's
-    // child it would be deleted with the exporter, so it is set free first.
-    if (old->isDispatching()) {
-        old->setParent(nullptr);
-        old->deleteLater();
-    } else {
-        delete old;
-    }
+    // The answers just written still go out, within a short deadline; the
+    // server outlives the exporter for that long if need be.
+    old->deleteWhenFlushed(StopFlushDeadline);
 }
 
 void PrometheusExporterPrivate::handleRequest(HttpRequest &&request,
                                               std::shared_ptr<HttpReply> reply)
 {
+    if (!basicAuth.check(request.authorization)) {
+        HttpResponse response = textResponse(401, "Unauthorized.\n");
+        QString realm = basicAuthRealm;
+        realm.remove(QLatin1Char('"')).remove(QLatin1Char('\\'));
+        response.headers.append({QByteArrayLiteral("WWW-Authenticate"),
+                                 "Basic realm=\"" + realm.toUtf8() + "\", charset=\"UTF-8\""});
+        answerSimple(request, *reply, std::move(response));
+        return;
+    }
     const bool readMethod = request.method != HttpRequest::Method::Other;
     if (request.path == path) {
         if (!readMethod) {
@@ -681,7 +1054,7 @@ QDeadlineTimer PrometheusExporterPrivate::deadlineFor(const HttpRequest &request
 
 void PrometheusExporterPrivate::acceptScrape(PendingScrape &&scrape)
 {
-    if (waiting.size() >= MaxScrapesInFlight) {
+    if (scrapesInFlight() >= maxScrapesInFlight) {
         answerSimple(scrape.request, *scrape.reply,
                      textResponse(503, "Too many scrapes in flight, try again later.\n"));
         return;
@@ -698,7 +1071,7 @@ void PrometheusExporterPrivate::acceptScrape(PendingScrape &&scrape)
             beginUpdate(UpdateKind::Scrape);
         return;
     case PrometheusExporter::Mode::Repeat:
-        if (updateActive) {
+        if (updateActive || updateDeferred) {
             waiting.push_back(std::move(scrape));
             rearmDeadlineTimer();
             return;
@@ -713,6 +1086,14 @@ void PrometheusExporterPrivate::acceptScrape(PendingScrape &&scrape)
 void PrometheusExporterPrivate::beginUpdate(UpdateKind kind)
 {
     Q_Q(PrometheusExporter);
+    if (renderBusy()) {
+        // An update must not run while a render collects, or the render's
+        // scrapers could see half of it: it starts when the render is done.
+        updateDeferred = true;
+        deferredUpdate = kind;
+        rearmDeadlineTimer();
+        return;
+    }
     updateActive = true;
     const quint64 generation = ++updateGeneration;
     auto token = std::make_shared<PrometheusUpdatePrivate>(notifier, generation);
@@ -805,8 +1186,11 @@ RenderInput PrometheusExporterPrivate::renderInput() const
     input.collectables.reserve(collectables.size() + 4);
     input.collectables.push_back(registry);
     input.collectables.insert(input.collectables.end(), collectables.begin(), collectables.end());
-    if (selfMetricsEnabled)
+    if (selfMetricsEnabled) {
+        if (server)
+            selfMetrics.setOpenConnections(server->guard().count());
         input.collectables.push_back(selfMetrics.registry());
+    }
     if (processCollector)
         input.collectables.push_back(processCollector);
     if (runtimeCollector)
@@ -817,33 +1201,179 @@ RenderInput PrometheusExporterPrivate::renderInput() const
     return input;
 }
 
+RenderRequest PrometheusExporterPrivate::renderRequestFor(const HttpRequest &request)
+{
+    if (request.accept != lastAccept) {
+        lastAccept = request.accept;
+        lastFormat = negotiateFormat(lastAccept);
+    }
+    if (request.acceptEncoding != lastAcceptEncoding) {
+        lastAcceptEncoding = request.acceptEncoding;
+        lastAcceptsGzip = acceptsGzip(lastAcceptEncoding);
+    }
+    RenderRequest wanted;
+    wanted.format = lastFormat;
+    wanted.names = request.familyNames;
+    wanted.gzip = compressionEnabled && lastAcceptsGzip;
+    return wanted;
+}
+
+qint64 PrometheusExporterPrivate::initialInlineRenderLimitNs()
+{
+    bool ok = false;
+    const int usec = qEnvironmentVariableIntValue("QTPROMETHEUSEXPORTER_INLINE_RENDER_USEC", &ok);
+    return ok && usec >= 0 ? qint64(usec) * 1000 : DefaultInlineRenderLimitNs;
+}
+
+int PrometheusExporterPrivate::scrapesInFlight() const
+{
+    return int(waiting.size() + renderQueue.size() + rendering.size());
+}
+
+bool PrometheusExporterPrivate::renderBusy() const
+{
+    return renderWorker && renderWorker->isRunning();
+}
+
+bool PrometheusExporterPrivate::renderOffThread() const
+{
+    // The first render's cost is unknown: it could be large, so it goes off-thread.
+    return lastRenderCostNs < 0 || lastRenderCostNs >= inlineRenderLimitNs;
+}
+
+namespace {
+// Every distinct request of scrapes, each rendered once.
+std::vector<RenderRequest> distinctRequests(const std::vector<PendingScrape> &scrapes)
+{
+    std::vector<RenderRequest> requests;
+    for (const PendingScrape &scrape : scrapes) {
+        if (std::find(requests.cbegin(), requests.cend(), scrape.wanted) == requests.cend())
+            requests.push_back(scrape.wanted);
+    }
+    return requests;
+}
+} // namespace
+
 bool PrometheusExporterPrivate::answerScrapes(std::vector<PendingScrape> scrapes)
 {
-    Q_Q(PrometheusExporter);
+    if (scrapes.empty())
+        return true;
+    for (PendingScrape &scrape : scrapes)
+        scrape.wanted = renderRequestFor(scrape.request);
+    if (!renderBusy() && !renderOffThread())
+        return answerNow(std::move(scrapes));
+    // Joins the next render: one that is running may have collected already.
+    renderQueue.insert(renderQueue.end(), std::make_move_iterator(scrapes.begin()),
+                       std::make_move_iterator(scrapes.end()));
+    if (!renderBusy())
+        startRender();
+    else if (selfMetricsEnabled)
+        selfMetrics.setScrapesInFlight(scrapesInFlight());
+    return true;
+}
+
+bool PrometheusExporterPrivate::answerNow(std::vector<PendingScrape> scrapes)
+{
     if (scrapes.empty())
         return true;
     if (selfMetricsEnabled)
-        selfMetrics.setScrapesInFlight(int(waiting.size() + scrapes.size()));
+        selfMetrics.setScrapesInFlight(scrapesInFlight() + int(scrapes.size()));
+    RenderOutcome outcome = RenderWorker::renderNow(renderInput(), distinctRequests(scrapes));
+    lastRenderCostNs = outcome.costNs;
+    return answerFrom(*outcome.render, scrapes);
+}
 
-    // One collection serves every scrape that waited for the same update; scrapes
-    // asking for the same format and encoding share the same bytes.
-    MetricsRender render(renderInput());
+void PrometheusExporterPrivate::startRender()
+{
+    Q_Q(PrometheusExporter);
+    Q_ASSERT(!renderBusy() && rendering.empty());
+    if (!renderWorker)
+        renderWorker = std::make_unique<RenderWorker>(q, [this] { onRenderFinished(); });
+    rendering = std::exchange(renderQueue, {});
+    if (selfMetricsEnabled)
+        selfMetrics.setScrapesInFlight(scrapesInFlight());
+    renderWorker->start(renderInput(), distinctRequests(rendering));
+}
+
+void PrometheusExporterPrivate::onRenderFinished()
+{
+    Q_Q(PrometheusExporter);
+    std::unique_ptr<RenderOutcome> outcome = renderWorker->takeOutcome();
+    if (!outcome)
+        return; // taken by stop() already
+    lastRenderCostNs = outcome->costNs;
+    std::vector<PendingScrape> batch = std::exchange(rendering, {});
+    if (!answerFrom(*outcome->render, batch))
+        return;
+    renderWorker->retire(std::move(outcome));
+    batch.clear();
+
+    // Scrapes that came during the render get the next one; only then may a
+    // deferred update run (in Repeat mode, scrapes that came after it was
+    // deferred wait for it, so it cannot be put off for ever).
+    QPointer<PrometheusExporter> guard(q);
+    if (!renderQueue.empty()) {
+        if (renderOffThread()) {
+            startRender();
+            return;
+        }
+        if (!answerNow(std::exchange(renderQueue, {})) || !guard)
+            return;
+    }
+    if (updateDeferred && !updateActive && !renderBusy()) {
+        updateDeferred = false;
+        if (deferredUpdate == UpdateKind::Interval || !waiting.empty())
+            beginUpdate(deferredUpdate);
+    }
+}
+
+bool PrometheusExporterPrivate::finishRenders()
+{
+    updateDeferred = false;
+    if (renderBusy()) {
+        std::vector<PendingScrape> batch = std::exchange(rendering, {});
+        const auto outcome = renderWorker->waitForOutcome(QDeadlineTimer(StopRenderWaitMs));
+        if (outcome) {
+            lastRenderCostNs = outcome->costNs;
+            if (!answerFrom(*outcome->render, batch))
+                return false;
+        } else {
+            qCWarning(lcExporter).nospace()
+                << "stopping: a render did not finish within " << StopRenderWaitMs << " ms; its "
+                << batch.size() << " scrape(s) are answered 503";
+        }
+    }
+    std::vector<PendingScrape> rest = std::exchange(renderQueue, {});
+    rest.insert(rest.end(), std::make_move_iterator(waiting.begin()),
+                std::make_move_iterator(waiting.end()));
+    waiting.clear();
+    for (PendingScrape &scrape : rest)
+        scrape.wanted = renderRequestFor(scrape.request);
+    return answerNow(std::move(rest));
+}
+
+bool PrometheusExporterPrivate::answerFrom(MetricsRender &render,
+                                           std::vector<PendingScrape> &scrapes)
+{
+    Q_Q(PrometheusExporter);
+    // Built once: every answer shares them.
+    static const QList<std::pair<QByteArray, QByteArray>> gzipHeaders {
+        {QByteArrayLiteral("Content-Encoding"), QByteArrayLiteral("gzip")},
+        {QByteArrayLiteral("Vary"), QByteArrayLiteral("Accept-Encoding")}};
+    static const QList<std::pair<QByteArray, QByteArray>> varyHeaders {
+        {QByteArrayLiteral("Vary"), QByteArrayLiteral("Accept-Encoding")}};
+
     const int statusCode = render.statusCode();
     for (PendingScrape &scrape : scrapes) {
-        RenderRequest wanted;
-        wanted.format = negotiateFormat(scrape.request.accept);
-        wanted.names = scrape.request.familyNames;
-        wanted.gzip = compressionEnabled && acceptsGzip(scrape.request.acceptEncoding);
-        RenderedBody rendered = render.body(wanted);
-
+        const RenderedBody &rendered = render.body(scrape.wanted);
         HttpResponse response;
         response.statusCode = statusCode;
         response.contentType = rendered.contentType;
-        response.body = std::move(rendered.body);
+        response.body = rendered.body; // shared, not copied
         if (rendered.gzipped)
-            response.headers.append({QByteArrayLiteral("Content-Encoding"), "gzip"});
-        if (compressionEnabled)
-            response.headers.append({QByteArrayLiteral("Vary"), "Accept-Encoding"});
+            response.headers = gzipHeaders;
+        else if (compressionEnabled)
+            response.headers = varyHeaders;
         if (scrape.reply->send(response) < 0)
             qCDebug(lcExporter) << "a client left before its scrape was answered";
         if (selfMetricsEnabled) {
@@ -853,7 +1383,7 @@ bool PrometheusExporterPrivate::answerScrapes(std::vector<PendingScrape> scrapes
         }
     }
     if (selfMetricsEnabled)
-        selfMetrics.setScrapesInFlight(int(waiting.size()));
+        selfMetrics.setScrapesInFlight(scrapesInFlight());
 
     QPointer<PrometheusExporter> guard(q);
     for (std::size_t i = 0; i < scrapes.size() && guard; ++i)

@@ -412,7 +412,8 @@ void tst_PrometheusExporter::repeatHeldUpdateIsNeverSeenHalfDone()
                 // Half of the update now, the other half 100 ms later.
                 first.Set(++round);
                 held = update;
-                QTimer::singleShot(100, this, [&, r = round] {
+                // The exporter as context: the timer must not outlive this test's locals.
+                QTimer::singleShot(100, exporter.get(), [&, r = round] {
                     second.Set(r);
                     held.release();
                 });

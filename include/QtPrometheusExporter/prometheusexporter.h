@@ -11,8 +11,10 @@
 #include <QtCore/qstring.h>
 #include <QtCore/qurl.h>
 #include <QtNetwork/qhostaddress.h>
+#include <QtNetwork/qtnetworkglobal.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
 namespace prometheus {
@@ -20,6 +22,7 @@ class Collectable;
 class Registry;
 } // namespace prometheus
 
+class QSslConfiguration;
 class QTcpServer;
 class PrometheusExporterPrivate;
 
@@ -66,6 +69,7 @@ public:
         ListenError,
         InvalidPathError,
         InvalidListenerError,
+        TlsConfigurationError,
     };
     Q_ENUM(Error)
 
@@ -127,6 +131,39 @@ public:
 
     bool compressionEnabled() const;
     void setCompressionEnabled(bool enabled);
+
+    // Limits (SPEC §5); each applies to the next connection, scrape or write.
+    qint64 readBufferSize() const;
+    void setReadBufferSize(qint64 bytes);
+    std::chrono::milliseconds requestHeaderTimeout() const;
+    void setRequestHeaderTimeout(std::chrono::milliseconds timeout);
+    std::chrono::milliseconds idleTimeout() const;
+    void setIdleTimeout(std::chrono::milliseconds timeout);
+    int maxConnections() const;
+    void setMaxConnections(int count);
+    int maxScrapesInFlight() const;
+    void setMaxScrapesInFlight(int count);
+    qint64 maxWriteBacklog() const;
+    void setMaxWriteBacklog(qint64 bytes);
+
+    // TLS, used by the next start().
+    bool setTlsFiles(const QString &certificateFile, const QString &privateKeyFile,
+                     const QString &clientCaFile = QString());
+#if QT_CONFIG(ssl)
+    void setSslConfiguration(const QSslConfiguration &configuration);
+    QSslConfiguration sslConfiguration() const;
+#endif
+    void disableTls();
+    bool isTlsEnabled() const;
+
+    // HTTP basic authentication of every request.
+    using BasicAuthHandler = std::function<bool(const QString &user, const QString &password)>;
+    void setBasicAuth(const QString &user, const QString &password);
+    void setBasicAuthHandler(BasicAuthHandler handler);
+    void clearBasicAuth();
+    bool isBasicAuthEnabled() const;
+    QString basicAuthRealm() const;
+    void setBasicAuthRealm(const QString &realm);
 
     bool isRunning() const;
     QUrl url() const;
