@@ -26,6 +26,20 @@ packages=(
     libqt6test6
     qt6-httpserver-dev
     libqt6httpserver6
+    # the optional QML module (Qt Qml) and the QML example and test (Qt Quick
+    # Controls at run time); Xvfb for the desktop example's screenshot; Doxygen
+    # for the API docs (the 'docs' target)
+    qt6-declarative-dev
+    qml6-module-qtqml
+    qml6-module-qtqml-models
+    qml6-module-qtqml-workerscript
+    qml6-module-qtquick
+    qml6-module-qtquick-controls
+    qml6-module-qtquick-layouts
+    qml6-module-qtquick-templates
+    qml6-module-qtquick-window
+    xvfb
+    doxygen
     # prometheus-cpp 1.0.1; its CMake config also looks for civetweb, zlib, curl
     prometheus-cpp-dev
     libprometheus-cpp-core1.0

@@ -3,7 +3,10 @@
 #   1. install the Debian packages it needs        (scripts/install-deps.sh)
 #   2. build-ci/    warnings as errors, ctest
 #   3. build-asan/  ASan + UBSan (+ LeakSanitizer), ctest
-#   4. packaging    install build-ci/ and build a consumer both ways
+#   4. build-fuzz/  libFuzzer targets of fuzz/, each run for a bounded time
+#                   (scripts/run-fuzzers.sh)
+#   5. build-tsan/  TSan, ctest of the tests that run threads
+#   6. packaging    install build-ci/ and build a consumer both ways
 #                   (autotests/package/test-package.sh)
 # Every stage runs even when an earlier independent one failed; the exit code is
 # non-zero when anything failed, and a summary closes the output.
@@ -14,6 +17,8 @@
 #   CTEST_TIMEOUT=300    per-test timeout in seconds (build-ci)
 #   ASAN_CTEST_TIMEOUT=900  per-test timeout in seconds (build-asan)
 #   SKIP_ASAN=1          skip the sanitizer build
+#   SKIP_FUZZ=1          skip the fuzzers (FUZZ_SECONDS=15: run time of each)
+#   SKIP_TSAN=1          skip the ThreadSanitizer build
 #   SKIP_PACKAGE=1       skip the packaging test
 #   SKIP_DEPS=1          do not run scripts/install-deps.sh
 # shellcheck disable=SC2317  # stage functions are called through run_stage
@@ -112,9 +117,10 @@ configure_and_build() {
 
 run_ctest() {
     local dir="$1" timeout="$2" log="$logs/ctest-$1.log"
+    shift 2 # the rest: more ctest arguments
     local rc=0
     ctest --test-dir "$dir" --output-on-failure --no-tests=error \
-        --timeout "$timeout" -j "$ctest_jobs" 2>&1 | tee "$log" || rc=$?
+        --timeout "$timeout" -j "$ctest_jobs" "$@" 2>&1 | tee "$log" || rc=$?
     count_tests "$log" ctest
     return "$rc"
 }
@@ -129,13 +135,24 @@ fi
 ci_built=0
 run_stage build-ci configure_and_build build-ci \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DQTPROMETHEUSEXPORTER_WARNINGS_AS_ERRORS=ON
+    -DQTPROMETHEUSEXPORTER_WARNINGS_AS_ERRORS=ON \
+    -DQTPROMETHEUSEXPORTER_BUILD_DOCS=ON
 [[ $last_rc -ne 0 ]] || ci_built=1
 
 if [[ $ci_built -eq 1 ]]; then
     run_stage ctest-ci run_ctest build-ci "$ctest_timeout"
 else
     skip_stage ctest-ci "build-ci failed"
+fi
+
+# The API docs build warning-free; the desktop example shows itself in a real
+# window under Xvfb (kept as build-logs/desktop-example.png).
+if [[ $ci_built -eq 1 ]]; then
+    run_stage docs cmake --build build-ci --target docs
+    run_stage screenshot bash scripts/desktop-screenshot.sh build-ci build-logs/desktop-example.png
+else
+    skip_stage docs "build-ci failed"
+    skip_stage screenshot "build-ci failed"
 fi
 
 if [[ "${SKIP_ASAN:-0}" == 1 ]]; then
@@ -164,6 +181,50 @@ else
         run_stage ctest-asan ctest_asan
     else
         skip_stage ctest-asan "build-asan failed"
+    fi
+fi
+
+if [[ "${SKIP_FUZZ:-0}" == 1 ]]; then
+    skip_stage fuzz "SKIP_FUZZ=1"
+else
+    run_stage fuzz bash scripts/run-fuzzers.sh
+fi
+
+if [[ "${SKIP_TSAN:-0}" == 1 ]]; then
+    skip_stage build-tsan "SKIP_TSAN=1"
+    skip_stage ctest-tsan "SKIP_TSAN=1"
+else
+    # Only the tests that run threads of ours: the exporter (render worker, a
+    # worker-thread slot), the render worker itself, the HTTP server and the
+    # runtime collector (lag probes).
+    tsan_tests=(prometheusexporter renderworker qtruntimecollector httpserver)
+    build_tsan() {
+        local tsan="-fsanitize=thread -fno-omit-frame-pointer"
+        cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+            "-DCMAKE_CXX_FLAGS=-O1 -g $tsan" \
+            "-DCMAKE_EXE_LINKER_FLAGS=$tsan" \
+            "-DCMAKE_SHARED_LINKER_FLAGS=$tsan" \
+            -DQTPROMETHEUSEXPORTER_BUILD_EXAMPLES=OFF
+        cmake --build build-tsan -j "$jobs" --target "${tsan_tests[@]/#/tst_}"
+        # Shows TSan the hand-overs Qt's uninstrumented libraries make (see the file).
+        # shellcheck disable=SC2046  # pkg-config prints several words
+        g++ -std=c++17 -shared -fPIC -O1 $(pkg-config --cflags Qt6Core) \
+            scripts/tsan-qthooks.cpp -o build-tsan/libtsan-qthooks.so \
+            $(pkg-config --libs Qt6Core) -ldl
+    }
+    run_stage build-tsan build_tsan
+    if [[ $last_rc -eq 0 ]]; then
+        ctest_tsan() {
+            # die_after_fork=0: tests start promtool from a process that has threads.
+            export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:die_after_fork=0:suppressions=$repo_root/scripts/tsan.supp"
+            export LD_PRELOAD="$repo_root/build-tsan/libtsan-qthooks.so"
+            local names
+            names="$(IFS='|'; echo "${tsan_tests[*]}")"
+            run_ctest build-tsan "$asan_ctest_timeout" -R "^($names)\$"
+        }
+        run_stage ctest-tsan ctest_tsan
+    else
+        skip_stage ctest-tsan "build-tsan failed"
     fi
 fi
 

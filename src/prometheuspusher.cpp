@@ -88,6 +88,16 @@
     next periodic push is the retry.
 */
 
+/*!
+    \variable PrometheusPusher::DefaultInterval
+    The default interval of periodic pushes, in milliseconds: 15 000.
+*/
+
+/*!
+    \variable PrometheusPusher::DefaultTimeout
+    The default timeout of one request, in milliseconds: 10 000.
+*/
+
 namespace {
 Q_LOGGING_CATEGORY(lcPusher, "qt.prometheus.exporter.pusher", QtWarningMsg)
 
@@ -660,6 +670,7 @@ int PrometheusPusher::interval() const
     return d->intervalMs;
 }
 
+/*! Returns the interval property as a std::chrono duration. */
 std::chrono::milliseconds PrometheusPusher::intervalAsDuration() const
 {
     return std::chrono::milliseconds(interval());
@@ -688,6 +699,7 @@ int PrometheusPusher::timeout() const
     return d->timeoutMs;
 }
 
+/*! Returns the timeout property as a std::chrono duration. */
 std::chrono::milliseconds PrometheusPusher::timeoutAsDuration() const
 {
     return std::chrono::milliseconds(timeout());

@@ -48,9 +48,19 @@ PrometheusUpdate::PrometheusUpdate(std::shared_ptr<PrometheusUpdatePrivate> d) n
     : d(std::move(d))
 { }
 
+/*! Constructs a copy of \a other; the update now also waits for this copy. */
 PrometheusUpdate::PrometheusUpdate(const PrometheusUpdate &other) noexcept = default;
+/*! Takes over the hold of \a other, which becomes invalid. */
 PrometheusUpdate::PrometheusUpdate(PrometheusUpdate &&other) noexcept = default;
+/*!
+    Drops the update this handle held, if any, and holds the one of \a other
+    instead.
+*/
 PrometheusUpdate &PrometheusUpdate::operator=(const PrometheusUpdate &other) noexcept = default;
+/*!
+    Drops the update this handle held, if any, and takes over the hold of
+    \a other, which becomes invalid.
+*/
 PrometheusUpdate &PrometheusUpdate::operator=(PrometheusUpdate &&other) noexcept = default;
 
 /*! Destroys this copy; the update completes when the last copy is destroyed. */
