@@ -27,9 +27,9 @@ int main(int argc, char *argv[])
 
     PrometheusExporter exporter;
     auto &family = prometheus::BuildCounter()
-                           .Name("consumer_events_total")
-                           .Help("Events seen by the packaging test consumer")
-                           .Register(*exporter.registry());
+                       .Name("consumer_events_total")
+                       .Help("Events seen by the packaging test consumer")
+                       .Register(*exporter.registry());
     family.Add({{"kind", "test"}}).Increment(3);
 
     exporter.setMode(PrometheusExporter::Mode::Plain);
@@ -47,8 +47,7 @@ int main(int argc, char *argv[])
     QTcpSocket socket;
     QObject::connect(&socket, &QTcpSocket::connected, &socket, [&] {
         const QByteArray request = "GET " + url.path(QUrl::FullyEncoded).toLatin1()
-                + " HTTP/1.1\r\nHost: " + url.authority().toLatin1()
-                + "\r\nConnection: close\r\n\r\n";
+            + " HTTP/1.1\r\nHost: " + url.authority().toLatin1() + "\r\nConnection: close\r\n\r\n";
         socket.write(request);
     });
     // Done when the server closes the connection or the whole body is in.
