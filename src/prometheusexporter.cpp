@@ -992,14 +992,20 @@ void PrometheusExporterPrivate::handleRequest(HttpRequest &&request,
         answerSimple(request, *reply, std::move(response));
         return;
     }
-    const bool readMethod = request.method != HttpRequest::Method::Other;
-    if (request.path == path) {
-        if (!readMethod) {
-            HttpResponse response = textResponse(405, "Method not allowed: use GET or HEAD.\n");
-            response.headers.append({QByteArrayLiteral("Allow"), HttpLiterals::allowedMethods});
-            answerSimple(request, *reply, std::move(response));
-            return;
-        }
+    const bool metricsPath = request.path == path;
+    const bool landingPage = !metricsPath && request.path == QLatin1String("/");
+    if (!metricsPath && !landingPage) {
+        answerSimple(request, *reply,
+                     textResponse(404, "Not found. Metrics are served at " + path.toUtf8() + "\n"));
+        return;
+    }
+    if (request.method == HttpRequest::Method::Other) {
+        HttpResponse response = textResponse(405, "Method not allowed: use GET or HEAD.\n");
+        response.headers.append({QByteArrayLiteral("Allow"), HttpLiterals::allowedMethods});
+        answerSimple(request, *reply, std::move(response));
+        return;
+    }
+    if (metricsPath) {
         PendingScrape scrape;
         scrape.request = std::move(request);
         scrape.reply = std::move(reply);
@@ -1008,28 +1014,18 @@ void PrometheusExporterPrivate::handleRequest(HttpRequest &&request,
         acceptScrape(std::move(scrape));
         return;
     }
-    if (request.path == QLatin1String("/")) {
-        if (!readMethod) {
-            HttpResponse response = textResponse(405, "Method not allowed: use GET or HEAD.\n");
-            response.headers.append({QByteArrayLiteral("Allow"), HttpLiterals::allowedMethods});
-            answerSimple(request, *reply, std::move(response));
-            return;
-        }
-        const QString name = QCoreApplication::applicationName().toHtmlEscaped();
-        const QString title = name.isEmpty() ? QStringLiteral("Prometheus exporter")
-                                             : name + QStringLiteral(" \u2014 Prometheus exporter");
-        HttpResponse response;
-        response.contentType = HttpLiterals::contentTypeHtml;
-        response.body = QStringLiteral("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-                                       "<title>%1</title></head>\n<body><h1>%1</h1>\n"
-                                       "<p><a href=\"%2\">Metrics</a></p></body></html>\n")
-                            .arg(title, path.toHtmlEscaped())
-                            .toUtf8();
-        answerSimple(request, *reply, std::move(response));
-        return;
-    }
-    answerSimple(request, *reply,
-                 textResponse(404, "Not found. Metrics are served at " + path.toUtf8() + "\n"));
+    // The landing page.
+    const QString name = QCoreApplication::applicationName().toHtmlEscaped();
+    const QString title = name.isEmpty() ? QStringLiteral("Prometheus exporter")
+                                         : name + QStringLiteral(" \u2014 Prometheus exporter");
+    HttpResponse response;
+    response.contentType = HttpLiterals::contentTypeHtml;
+    response.body = QStringLiteral("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+                                   "<title>%1</title></head>\n<body><h1>%1</h1>\n"
+                                   "<p><a href=\"%2\">Metrics</a></p></body></html>\n")
+                        .arg(title, path.toHtmlEscaped())
+                        .toUtf8();
+    answerSimple(request, *reply, std::move(response));
 }
 
 void PrometheusExporterPrivate::answerSimple(const HttpRequest &, HttpReply &reply,
