@@ -26,6 +26,9 @@ packages=(
     libqt6test6
     qt6-httpserver-dev
     libqt6httpserver6
+    # Qt6HttpServerConfig.cmake requires Qt6WebSockets, but Debian's
+    # qt6-httpserver-dev does not depend on it: without it CMake finds no HttpServer
+    qt6-websockets-dev
     # the optional QML module (Qt Qml) and the QML example and test (Qt Quick
     # Controls at run time); Xvfb for the desktop example's screenshot; Doxygen
     # for the API docs (the 'docs' target)
