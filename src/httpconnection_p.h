@@ -77,6 +77,10 @@ public:
     void complete(quint64 sequence, QByteArray bytes, QByteArray body, bool close);
 
 private:
+    // Bodies below this are copied behind their header (one write(); a copy of
+    // a few KiB costs less than a second trip through the event loop).
+    static constexpr qsizetype CoalesceBodyLimit = 64 * 1024;
+
     struct Slot
     {
         quint64 sequence = 0;

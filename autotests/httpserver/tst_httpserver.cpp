@@ -9,6 +9,7 @@
 #include <QtTest/qtest.h>
 
 #include <prometheus/counter.h>
+#include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
 #include "httptestclient.h"
@@ -34,6 +35,8 @@ private Q_SLOTS:
     void queryStringDoesNotChangeRoute();
     void customPath();
     void keepAliveServesManyRequests();
+    void answersAreSentWithoutNagleDelay_data();
+    void answersAreSentWithoutNagleDelay();
     void pipelinedAnswersInOrder();
     void pipelinedAroundDeferredAnswerStayInOrder();
     void connectionCloseIsHonoured();
@@ -180,6 +183,46 @@ void tst_HttpServer::keepAliveServesManyRequests()
         QCOMPARE(response->statusCode, 200);
     }
     QCOMPARE(client.socket().state(), QAbstractSocket::ConnectedState);
+}
+
+void tst_HttpServer::answersAreSentWithoutNagleDelay_data()
+{
+    QTest::addColumn<int>("series");
+    // A small body goes out with its header in one write; a large one (over
+    // 64 KiB) in a write of its own, shared with the render.
+    QTest::newRow("small body") << 10;
+    QTest::newRow("large body") << 3000;
+}
+
+void tst_HttpServer::answersAreSentWithoutNagleDelay()
+{
+    QFETCH(int, series);
+    auto &family = prometheus::BuildGauge()
+                       .Name("test_nagle_value")
+                       .Help("Series that make the body small or large.")
+                       .Register(*m_exporter->registry());
+    for (int i = 0; i < series; ++i)
+        family.Add({{"id", std::to_string(i)}}).Set(i);
+
+    HttpTestClient client;
+    QVERIFY(client.connectTo(m_exporter->port()));
+    for (int i = 0; i < 3; ++i) {
+        client.sendGet("/metrics");
+        const auto response = client.read();
+        QVERIFY(response);
+        QCOMPARE(response->statusCode, 200);
+        QCOMPARE(response->header("Content-Length").toLongLong(), response->body.size());
+        QVERIFY(response->body.contains("test_nagle_value{id=\"" + QByteArray::number(series - 1)
+                                        + "\"} " + QByteArray::number(series - 1) + '\n'));
+    }
+    QVERIFY(client.pending().isEmpty());
+
+    // A response written in more than one write() would have its last segment
+    // held back by Nagle's algorithm until the client's delayed ACK (40 ms on
+    // Linux): every accepted connection must have TCP_NODELAY set.
+    const auto sockets = m_exporter->findChildren<QTcpSocket *>();
+    QCOMPARE(sockets.size(), 1);
+    QCOMPARE(sockets.first()->socketOption(QAbstractSocket::LowDelayOption).toInt(), 1);
 }
 
 void tst_HttpServer::pipelinedAnswersInOrder()
