@@ -14,7 +14,13 @@
 //
 //   stdout  "listening on http://127.0.0.1:PORT/metrics" once serving
 //   SIGUSR1 prints one "lag ..." line for the time since the last one, and resets
-//   SIGTERM prints "peak_rss_kib N" (VmHWM) and exits 0
+//   SIGTERM prints "peak_rss_kib N" (VmHWM) and "peak_private_kib N", and exits 0
+//
+// VmHWM counts every resident page, also the shared libraries' (file-backed,
+// shared with every other process that maps them). peak_private_kib is the
+// highest resident minus file-backed size (statm's resident - shared) seen by a
+// sampler thread every --memory-sample-ms (10): the memory the process itself
+// allocated.
 
 #include <QtPrometheusExporter/PrometheusExporter>
 
@@ -31,7 +37,9 @@
 #include <QtCore/QTimer>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -39,6 +47,7 @@
 #include <memory>
 #include <string>
 #include <sys/socket.h>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -135,6 +144,50 @@ long peakRssKib()
     return -1;
 }
 
+// The highest private (anonymous) resident size, sampled from /proc/self/statm
+// in a thread of its own. Each read takes the process's memory-map lock, so the
+// period is kept well above a millisecond.
+class PrivateMemorySampler
+{
+public:
+    explicit PrivateMemorySampler(std::chrono::milliseconds period)
+        : m_period(period), m_thread([this] { run(); })
+    { }
+    ~PrivateMemorySampler()
+    {
+        m_stop = true;
+        m_thread.join();
+    }
+    long peakKib() const { return m_peakPages * (::sysconf(_SC_PAGESIZE) / 1024); }
+
+private:
+    void run()
+    {
+        if (m_period.count() <= 0)
+            return;
+        const int fd = ::open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return;
+        while (!m_stop) {
+            char text[128];
+            const ssize_t n = ::pread(fd, text, sizeof text - 1, 0);
+            if (n > 0) {
+                text[n] = '\0';
+                long size = 0, resident = 0, shared = 0;
+                if (std::sscanf(text, "%ld %ld %ld", &size, &resident, &shared) == 3)
+                    m_peakPages = std::max(m_peakPages.load(), resident - shared);
+            }
+            std::this_thread::sleep_for(m_period);
+        }
+        ::close(fd);
+    }
+
+    const std::chrono::milliseconds m_period;
+    std::atomic<bool> m_stop {false};
+    std::atomic<long> m_peakPages {0};
+    std::thread m_thread;
+};
+
 // A signal handler may only write a byte; the event loop does the rest.
 int signalFds[2] = {-1, -1};
 
@@ -167,7 +220,11 @@ int main(int argc, char *argv[])
     const QCommandLineOption noProbeOption(
         QStringLiteral("no-lag-probe"),
         QStringLiteral("No 1 ms timer: for callgrind, whose counts it would make depend on time."));
-    parser.addOptions({serverOption, seriesOption, portOption, noProbeOption});
+    const QCommandLineOption sampleOption(
+        QStringLiteral("memory-sample-ms"),
+        QStringLiteral("Period of the private-memory sampler (0: off)."), QStringLiteral("MS"),
+        QStringLiteral("10"));
+    parser.addOptions({serverOption, seriesOption, portOption, noProbeOption, sampleOption});
     parser.process(app);
 
     const QString server = parser.value(serverOption);
@@ -189,6 +246,8 @@ int main(int argc, char *argv[])
     ::sigaction(SIGINT, &action, nullptr);
     ::sigaction(SIGUSR1, &action, nullptr);
 
+    PrivateMemorySampler privateMemory(
+        std::chrono::milliseconds(parser.value(sampleOption).toInt()));
     auto registry = std::make_shared<prometheus::Registry>();
     fillRegistry(*registry, series);
 
@@ -235,7 +294,7 @@ int main(int argc, char *argv[])
     const int result = app.exec();
     exporter.reset();
     exposer.reset();
-    std::printf("peak_rss_kib %ld\n", peakRssKib());
+    std::printf("peak_rss_kib %ld\npeak_private_kib %ld\n", peakRssKib(), privateMemory.peakKib());
     std::fflush(stdout);
     return result;
 }
