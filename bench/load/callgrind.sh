@@ -22,7 +22,7 @@ run() {
     local plain=$1 gzip=$2 tag=$3
     rm -f "$out/callgrind.out.$tag"* "$out/$tag.log"
     valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.out.$tag" \
-        "$server_bin" --server qt --series "$series" --no-lag-probe >"$out/$tag.log" 2>&1 &
+        "$server_bin" --server qt --series "$series" --no-lag-probe --memory-sample-ms 0 >"$out/$tag.log" 2>&1 &
     local pid=$!
     for _ in $(seq 1 1200); do grep -q '^listening on' "$out/$tag.log" && break; sleep 0.1; done
     local url
