@@ -251,6 +251,11 @@ PrometheusExporter::PrometheusExporter(std::shared_ptr<prometheus::Registry> reg
     d->deadlineTimer = new QTimer(this);
     d->deadlineTimer->setSingleShot(true);
     connect(d->deadlineTimer, &QTimer::timeout, this, [d] { d->onDeadlineTimeout(); });
+    d->retireTimer = new QTimer(this);
+    d->retireTimer->setObjectName(QStringLiteral("qt_prometheus_retire_timer"));
+    d->retireTimer->setSingleShot(true);
+    d->retireTimer->setInterval(PrometheusExporterPrivate::RetireCheckInterval);
+    connect(d->retireTimer, &QTimer::timeout, this, [d] { d->releaseRetiredRenders(); });
 }
 
 /*!
@@ -1288,7 +1293,19 @@ void PrometheusExporterPrivate::startRender()
     rendering = std::exchange(renderQueue, {});
     if (selfMetricsEnabled)
         selfMetrics.setScrapesInFlight(scrapesInFlight());
+    // The previous bodies go before the new collection is made (both run on the
+    // worker, in this order): a client that sends its next scrape has received
+    // the last answer, so they are usually sent by now.
+    releaseRetiredRenders();
     renderWorker->start(renderInput(), distinctRequests(rendering));
+}
+
+void PrometheusExporterPrivate::releaseRetiredRenders()
+{
+    if (renderWorker && renderWorker->releaseRetired())
+        retireTimer->start();
+    else
+        retireTimer->stop();
 }
 
 void PrometheusExporterPrivate::onRenderFinished()
@@ -1301,8 +1318,9 @@ void PrometheusExporterPrivate::onRenderFinished()
     std::vector<PendingScrape> batch = std::exchange(rendering, {});
     if (!answerFrom(*outcome->render, batch))
         return;
+    batch.clear(); // the replies: until they are gone, they share the bodies
     renderWorker->retire(std::move(outcome));
-    batch.clear();
+    releaseRetiredRenders();
 
     // Scrapes that came during the render get the next one; only then may a
     // deferred update run (in Repeat mode, scrapes that came after it was

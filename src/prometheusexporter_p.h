@@ -163,6 +163,11 @@ public:
     // Children of the exporter, so they follow it into another thread.
     QTimer *intervalTimer = nullptr;
     QTimer *deadlineTimer = nullptr;
+    // Frees finished renders once the sockets have sent them, so that a large
+    // body is not kept until the next scrape.
+    QTimer *retireTimer = nullptr;
+    static constexpr std::chrono::milliseconds RetireCheckInterval {500};
+    void releaseRetiredRenders();
     SelfMetrics selfMetrics;
 };
 

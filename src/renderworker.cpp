@@ -86,6 +86,13 @@ void RenderWorker::start(RenderInput input, std::vector<RenderRequest> requests)
 void RenderWorker::retire(std::unique_ptr<RenderOutcome> outcome)
 {
     m_retired.push_back(std::move(outcome));
+    releaseRetired();
+}
+
+bool RenderWorker::releaseRetired()
+{
+    if (m_retired.empty())
+        return false;
     auto unshared = std::make_shared<std::vector<std::unique_ptr<RenderOutcome>>>();
     for (auto it = m_retired.begin(); it != m_retired.end();) {
         if ((*it)->render->isShared()) {
@@ -97,6 +104,7 @@ void RenderWorker::retire(std::unique_ptr<RenderOutcome> outcome)
     }
     if (!unshared->empty())
         m_pool.start([unshared] { unshared->clear(); });
+    return !m_retired.empty();
 }
 
 std::unique_ptr<RenderOutcome> RenderWorker::takeOutcome()

@@ -61,6 +61,9 @@ public:
     // trims a thread's heap in whichever thread frees its top, and trimming
     // the tens of MiB a large collection used takes milliseconds.
     void retire(std::unique_ptr<RenderOutcome> outcome);
+    // Frees, on the worker, every retired outcome that nothing shares any more;
+    // true while some are still shared (a socket is still sending them).
+    bool releaseRetired();
 
     // Renders in the calling thread, as the job does: for small registries,
     // whose render costs less than handing it to another thread.

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "httptestclient.h"
+#include "renderworker_p.h"
 
 using namespace std::chrono_literals;
 
@@ -151,6 +152,8 @@ private Q_SLOTS:
     void stopWithRenderInFlight();
     void stopGivesUpOnStuckRender();
     void destroyWithRenderInFlight();
+    void retiredRenderIsFreedOnceUnshared();
+    void finishedLargeRenderIsNotKeptUntilTheNextScrape();
 };
 
 void tst_RenderWorker::cleanup()
@@ -462,6 +465,67 @@ void tst_RenderWorker::destroyWithRenderInFlight()
         QCOMPARE(ra->statusCode, 200);
         // Whatever b got, it got an answer and nothing crashed.
         QVERIFY(b.read());
+    }
+}
+
+void tst_RenderWorker::retiredRenderIsFreedOnceUnshared()
+{
+    auto registry = std::make_shared<prometheus::Registry>();
+    auto &gauges = prometheus::BuildGauge().Name("test_retire").Help("h").Register(*registry);
+    for (int i = 0; i < 1000; ++i)
+        gauges.Add({{"id", std::to_string(i)}}).Set(i);
+    RenderInput input;
+    input.collectables.push_back(registry);
+    const RenderRequest plain;
+    RenderRequest gzip;
+    gzip.gzip = true;
+
+    QObject context;
+    RenderWorker worker(&context, [] {});
+    auto outcome = std::make_unique<RenderOutcome>(RenderWorker::renderNow(input, {plain, gzip}));
+    // What a socket's write buffer does with a large body: it shares it.
+    QByteArray inFlight = outcome->render->body(plain).body;
+    QVERIFY(inFlight.contains("test_retire{id=\"999\"} 999"));
+    QVERIFY(!outcome->render->body(gzip).body.isEmpty());
+
+    worker.retire(std::move(outcome));
+    QVERIFY(worker.releaseRetired()); // still shared: kept
+    QVERIFY(worker.releaseRetired());
+    inFlight.clear(); // sent
+    QVERIFY(!worker.releaseRetired()); // freed (on the worker)
+    QVERIFY(!worker.releaseRetired());
+}
+
+void tst_RenderWorker::finishedLargeRenderIsNotKeptUntilTheNextScrape()
+{
+    Fixture f = startedExporter(PrometheusExporter::Mode::Plain);
+    auto &gauges = prometheus::BuildGauge()
+                       .Name("test_sweep")
+                       .Help("a body far larger than the sockets' buffers")
+                       .Register(*f.exporter->registry());
+    for (int i = 0; i < 50000; ++i)
+        gauges.Add({{"id", std::to_string(i)}}).Set(i);
+    // While finished renders are kept for a socket that still sends them, the
+    // exporter checks on them with this timer; it stops once none is kept.
+    const auto *sweep
+        = f.exporter->findChild<QTimer *>(QStringLiteral("qt_prometheus_retire_timer"));
+    QVERIFY(sweep);
+
+    HttpTestClient client;
+    QVERIFY(client.connectTo(f.exporter->port()));
+    for (int round = 0; round < 2; ++round) {
+        // A client that reads slowly: most of the 1.7 MB body waits in the
+        // server's socket, which shares it with the render.
+        client.socket().setReadBufferSize(16 * 1024);
+        client.sendGet("/metrics");
+        QTRY_VERIFY(sweep->isActive());
+        client.socket().setReadBufferSize(0);
+        const auto response = client.read();
+        QVERIFY(response);
+        QCOMPARE(response->statusCode, 200);
+        QCOMPARE(countSamples(response->body, "test_sweep{"), 50000);
+        // Freed once sent, without waiting for the next scrape.
+        QTRY_VERIFY(!sweep->isActive());
     }
 }
 
