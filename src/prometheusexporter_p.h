@@ -164,7 +164,7 @@ public:
     QTimer *intervalTimer = nullptr;
     QTimer *deadlineTimer = nullptr;
     // Frees finished renders once the sockets have sent them, so that a large
-    // body is not kept until the next scrape.
+    // body is not kept until the next scrape (which may be a minute away).
     QTimer *retireTimer = nullptr;
     static constexpr std::chrono::milliseconds RetireCheckInterval {500};
     void releaseRetiredRenders();
