@@ -51,8 +51,6 @@ packages=(
     libcivetweb-dev
     libcurl4-openssl-dev
     zlib1g-dev
-    # gzip of scrape bodies (zlib is the fallback when it is missing)
-    libdeflate-dev
     # TLS: Qt's OpenSSL backend loads libssl3 at run time; openssl makes test certs
     libssl3
     openssl

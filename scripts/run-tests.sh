@@ -5,8 +5,7 @@
 #   3. build-asan/  ASan + UBSan (+ LeakSanitizer), ctest
 #   4. build-fuzz/  libFuzzer targets of fuzz/, each run for a bounded time
 #                   (scripts/run-fuzzers.sh)
-#   5. build-tsan/  TSan, ctest of the tests that run threads (gzip with zlib,
-#                   the fallback for a machine without libdeflate)
+#   5. build-tsan/  TSan, ctest of the tests that run threads
 #   6. packaging    install build-ci/ and build a consumer both ways
 #                   (autotests/package/test-package.sh)
 # Every stage runs even when an earlier independent one failed; the exit code is
@@ -201,14 +200,11 @@ else
     tsan_tests=(prometheusexporter renderworker qtruntimecollector httpserver)
     build_tsan() {
         local tsan="-fsanitize=thread -fno-omit-frame-pointer"
-        # gzip with zlib here, the fallback where libdeflate is missing, so that
-        # CI builds and tests that path too.
         cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
             "-DCMAKE_CXX_FLAGS=-O1 -g $tsan" \
             "-DCMAKE_EXE_LINKER_FLAGS=$tsan" \
             "-DCMAKE_SHARED_LINKER_FLAGS=$tsan" \
-            -DQTPROMETHEUSEXPORTER_BUILD_EXAMPLES=OFF \
-            -DQTPROMETHEUSEXPORTER_WITH_LIBDEFLATE=OFF
+            -DQTPROMETHEUSEXPORTER_BUILD_EXAMPLES=OFF
         cmake --build build-tsan -j "$jobs" --target "${tsan_tests[@]/#/tst_}"
         # Shows TSan the hand-overs Qt's uninstrumented libraries make (see the file).
         # shellcheck disable=SC2046  # pkg-config prints several words

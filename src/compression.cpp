@@ -3,38 +3,6 @@
 
 #include "compression_p.h"
 
-#ifdef QTPROMETHEUSEXPORTER_HAVE_LIBDEFLATE
-
-#include <libdeflate.h>
-
-#include <memory>
-
-// libdeflate compresses a whole buffer at once, 1.8 times as fast as zlib at
-// level 1 and into 5 % fewer bytes (bench/compression). A compressor costs about
-// 2 µs to make and must not be shared between threads (bodies are compressed on
-// the render worker and, for small registries, in the exporter's thread), so
-// each body gets its own.
-QByteArray Compression::gzip(const QByteArray &data)
-{
-    // Level 1: exposition text compresses nearly as well at the fastest level,
-    // and scrapes are frequent.
-    const std::unique_ptr<libdeflate_compressor, decltype(&libdeflate_free_compressor)> compressor(
-        libdeflate_alloc_compressor(1), &libdeflate_free_compressor);
-    if (!compressor)
-        return QByteArray();
-    QByteArray out;
-    out.resize(qsizetype(libdeflate_gzip_compress_bound(compressor.get(), size_t(data.size()))));
-    const size_t written = libdeflate_gzip_compress(
-        compressor.get(), data.constData(), size_t(data.size()), out.data(), size_t(out.size()));
-    if (written == 0)
-        return QByteArray();
-    out.resize(qsizetype(written));
-    out.squeeze(); // it was sized for incompressible input, ten times what it holds
-    return out;
-}
-
-#else // zlib
-
 #include <zlib.h>
 
 #include <limits>
@@ -71,5 +39,3 @@ QByteArray Compression::gzip(const QByteArray &data)
     out.squeeze(); // it was sized for incompressible input, ten times what it holds
     return out;
 }
-
-#endif
