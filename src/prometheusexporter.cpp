@@ -255,7 +255,8 @@ PrometheusExporter::PrometheusExporter(std::shared_ptr<prometheus::Registry> reg
     d->retireTimer->setObjectName(QStringLiteral("qt_prometheus_retire_timer"));
     d->retireTimer->setSingleShot(true);
     d->retireTimer->setInterval(PrometheusExporterPrivate::RetireCheckInterval);
-    connect(d->retireTimer, &QTimer::timeout, this, [d] { d->releaseRetiredRenders(); });
+    connect(d->retireTimer, &QTimer::timeout, this,
+            [d] { d->releaseRetiredRenders(PrometheusExporterPrivate::RetireCheck::Again); });
 }
 
 /*!
@@ -1296,16 +1297,20 @@ void PrometheusExporterPrivate::startRender()
     renderWorker->start(renderInput(), distinctRequests(rendering));
 }
 
-void PrometheusExporterPrivate::releaseRetiredRenders()
+void PrometheusExporterPrivate::releaseRetiredRenders(RetireCheck check)
 {
     // Not while a render runs: its end releases them anyway, and freeing a
     // large body in the worker just before a collection lets glibc hand the
     // worker's heap back to the system, which the collection must then fault
     // in again (at 100k series that made back-to-back scrapes 3x slower).
-    if (renderWorker && (renderBusy() || renderWorker->releaseRetired()))
-        retireTimer->start();
-    else
+    if (!renderWorker || (!renderBusy() && !renderWorker->releaseRetired())) {
         retireTimer->stop();
+        return;
+    }
+    const auto interval = check == RetireCheck::AfterAnswer
+        ? RetireCheckInterval
+        : std::min(retireTimer->intervalAsDuration() * 2, MaxRetireCheckInterval);
+    retireTimer->start(interval);
 }
 
 void PrometheusExporterPrivate::onRenderFinished()
@@ -1320,7 +1325,7 @@ void PrometheusExporterPrivate::onRenderFinished()
         return;
     batch.clear(); // the replies: until they are gone, they share the bodies
     renderWorker->retire(std::move(outcome));
-    releaseRetiredRenders();
+    releaseRetiredRenders(RetireCheck::AfterAnswer);
 
     // Scrapes that came during the render get the next one; only then may a
     // deferred update run (in Repeat mode, scrapes that came after it was

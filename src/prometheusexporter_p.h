@@ -166,8 +166,12 @@ public:
     // Frees finished renders once the sockets have sent them, so that a large
     // body is not kept until the next scrape (which may be a minute away).
     QTimer *retireTimer = nullptr;
+    // First look 500 ms after an answer, then less and less often: a client
+    // that has stopped reading may hold its body for as long as it stays.
     static constexpr std::chrono::milliseconds RetireCheckInterval {500};
-    void releaseRetiredRenders();
+    static constexpr std::chrono::milliseconds MaxRetireCheckInterval {8000};
+    enum class RetireCheck { AfterAnswer, Again };
+    void releaseRetiredRenders(RetireCheck check);
     SelfMetrics selfMetrics;
 };
 

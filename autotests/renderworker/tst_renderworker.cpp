@@ -154,6 +154,7 @@ private Q_SLOTS:
     void destroyWithRenderInFlight();
     void retiredRenderIsFreedOnceUnshared();
     void finishedLargeRenderIsNotKeptUntilTheNextScrape();
+    void sweepBacksOffWhileAClientStopsReading();
 };
 
 void tst_RenderWorker::cleanup()
@@ -524,9 +525,42 @@ void tst_RenderWorker::finishedLargeRenderIsNotKeptUntilTheNextScrape()
         QVERIFY(response);
         QCOMPARE(response->statusCode, 200);
         QCOMPARE(countSamples(response->body, "test_sweep{"), 50000);
-        // Freed once sent, without waiting for the next scrape.
-        QTRY_VERIFY(!sweep->isActive());
+        // Freed once sent, without waiting for the next scrape (the sweep looks
+        // 0.5 s after the answer, then at growing intervals).
+        QTRY_VERIFY_WITH_TIMEOUT(!sweep->isActive(), 20000);
     }
+}
+
+void tst_RenderWorker::sweepBacksOffWhileAClientStopsReading()
+{
+    Fixture f = startedExporter(PrometheusExporter::Mode::Plain);
+    auto &gauges = prometheus::BuildGauge()
+                       .Name("test_stalled")
+                       .Help("a body far larger than the sockets' buffers")
+                       .Register(*f.exporter->registry());
+    for (int i = 0; i < 50000; ++i)
+        gauges.Add({{"id", std::to_string(i)}}).Set(i);
+    const auto *sweep
+        = f.exporter->findChild<QTimer *>(QStringLiteral("qt_prometheus_retire_timer"));
+    QVERIFY(sweep);
+
+    // A client that stops reading keeps its answer shared; the sweep must not
+    // wake the exporter's thread twice a second for as long as it stays.
+    HttpTestClient client;
+    QVERIFY(client.connectTo(f.exporter->port()));
+    client.socket().setReadBufferSize(16 * 1024);
+    client.sendGet("/metrics");
+    QTRY_VERIFY(sweep->isActive());
+    // 0.5 s, 1 s, 2 s, 4 s, then every 8 s.
+    QTRY_COMPARE_WITH_TIMEOUT(sweep->intervalAsDuration(), 8000ms, 20000);
+    QVERIFY(sweep->isActive());
+
+    // Once it reads again, the answer is whole and the render is freed.
+    client.socket().setReadBufferSize(0);
+    const auto response = client.read();
+    QVERIFY(response);
+    QCOMPARE(countSamples(response->body, "test_stalled{"), 50000);
+    QTRY_VERIFY_WITH_TIMEOUT(!sweep->isActive(), 20000);
 }
 
 QTEST_GUILESS_MAIN(tst_RenderWorker)
