@@ -254,7 +254,6 @@ PrometheusExporter::PrometheusExporter(std::shared_ptr<prometheus::Registry> reg
     d->retireTimer = new QTimer(this);
     d->retireTimer->setObjectName(QStringLiteral("qt_prometheus_retire_timer"));
     d->retireTimer->setSingleShot(true);
-    d->retireTimer->setInterval(PrometheusExporterPrivate::RetireCheckInterval);
     connect(d->retireTimer, &QTimer::timeout, this,
             [d] { d->releaseRetiredRenders(PrometheusExporterPrivate::RetireCheck::Again); });
 }
@@ -1325,7 +1324,7 @@ void PrometheusExporterPrivate::onRenderFinished()
         return;
     batch.clear(); // the replies: until they are gone, they share the bodies
     renderWorker->retire(std::move(outcome));
-    releaseRetiredRenders(RetireCheck::AfterAnswer);
+    releaseRetiredRenders(RetireCheck::AfterAnswer); // frees it now if nothing shares it
 
     // Scrapes that came during the render get the next one; only then may a
     // deferred update run (in Repeat mode, scrapes that came after it was

@@ -86,7 +86,6 @@ void RenderWorker::start(RenderInput input, std::vector<RenderRequest> requests)
 void RenderWorker::retire(std::unique_ptr<RenderOutcome> outcome)
 {
     m_retired.push_back(std::move(outcome));
-    releaseRetired();
 }
 
 bool RenderWorker::releaseRetired()

@@ -56,13 +56,14 @@ public:
     // it is not done by then (its outcome is then dropped when it finishes).
     std::unique_ptr<RenderOutcome> waitForOutcome(QDeadlineTimer deadline);
 
-    // Frees outcome on the worker once no reply or socket shares its bodies
-    // any more. Memory is best freed by the thread that allocated it: glibc
-    // trims a thread's heap in whichever thread frees its top, and trimming
-    // the tens of MiB a large collection used takes milliseconds.
+    // Keeps outcome until releaseRetired() finds that no reply or socket
+    // shares its bodies any more.
     void retire(std::unique_ptr<RenderOutcome> outcome);
     // Frees, on the worker, every retired outcome that nothing shares any more;
     // true while some are still shared (a socket is still sending them).
+    // Memory is best freed by the thread that allocated it: glibc trims a
+    // thread's heap in whichever thread frees its top, and trimming the tens
+    // of MiB a large collection used takes milliseconds.
     bool releaseRetired();
 
     // Renders in the calling thread, as the job does: for small registries,

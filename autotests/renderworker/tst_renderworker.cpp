@@ -125,6 +125,21 @@ private:
     std::thread m_thread;
 };
 
+// count gauge series of one family name, labelled id.
+void addGauges(prometheus::Registry &registry, const std::string &name, int count)
+{
+    auto &gauges = prometheus::BuildGauge().Name(name).Help("test gauges").Register(registry);
+    for (int i = 0; i < count; ++i)
+        gauges.Add({{"id", std::to_string(i)}}).Set(i);
+}
+
+// While finished renders are kept for a socket that still sends them, the
+// exporter checks on them with this timer; it stops once none is kept.
+const QTimer *retireTimerOf(const PrometheusExporter &exporter)
+{
+    return exporter.findChild<QTimer *>(QStringLiteral("qt_prometheus_retire_timer"));
+}
+
 // The exposition's sample lines whose name starts with prefix.
 int countSamples(const QByteArray &body, const QByteArray &prefix)
 {
@@ -472,9 +487,7 @@ void tst_RenderWorker::destroyWithRenderInFlight()
 void tst_RenderWorker::retiredRenderIsFreedOnceUnshared()
 {
     auto registry = std::make_shared<prometheus::Registry>();
-    auto &gauges = prometheus::BuildGauge().Name("test_retire").Help("h").Register(*registry);
-    for (int i = 0; i < 1000; ++i)
-        gauges.Add({{"id", std::to_string(i)}}).Set(i);
+    addGauges(*registry, "test_retire", 1000);
     RenderInput input;
     input.collectables.push_back(registry);
     const RenderRequest plain;
@@ -500,16 +513,8 @@ void tst_RenderWorker::retiredRenderIsFreedOnceUnshared()
 void tst_RenderWorker::finishedLargeRenderIsNotKeptUntilTheNextScrape()
 {
     Fixture f = startedExporter(PrometheusExporter::Mode::Plain);
-    auto &gauges = prometheus::BuildGauge()
-                       .Name("test_sweep")
-                       .Help("a body far larger than the sockets' buffers")
-                       .Register(*f.exporter->registry());
-    for (int i = 0; i < 50000; ++i)
-        gauges.Add({{"id", std::to_string(i)}}).Set(i);
-    // While finished renders are kept for a socket that still sends them, the
-    // exporter checks on them with this timer; it stops once none is kept.
-    const auto *sweep
-        = f.exporter->findChild<QTimer *>(QStringLiteral("qt_prometheus_retire_timer"));
+    addGauges(*f.exporter->registry(), "test_sweep", 50000); // far beyond the sockets' buffers
+    const QTimer *sweep = retireTimerOf(*f.exporter);
     QVERIFY(sweep);
 
     HttpTestClient client;
@@ -534,14 +539,8 @@ void tst_RenderWorker::finishedLargeRenderIsNotKeptUntilTheNextScrape()
 void tst_RenderWorker::sweepBacksOffWhileAClientStopsReading()
 {
     Fixture f = startedExporter(PrometheusExporter::Mode::Plain);
-    auto &gauges = prometheus::BuildGauge()
-                       .Name("test_stalled")
-                       .Help("a body far larger than the sockets' buffers")
-                       .Register(*f.exporter->registry());
-    for (int i = 0; i < 50000; ++i)
-        gauges.Add({{"id", std::to_string(i)}}).Set(i);
-    const auto *sweep
-        = f.exporter->findChild<QTimer *>(QStringLiteral("qt_prometheus_retire_timer"));
+    addGauges(*f.exporter->registry(), "test_stalled", 50000);
+    const QTimer *sweep = retireTimerOf(*f.exporter);
     QVERIFY(sweep);
 
     // A client that stops reading keeps its answer shared; the sweep must not
