@@ -24,6 +24,16 @@
 //                                      QThread::started emitted in another)
 //   QThreadPool::start/tryStart(fn)   the job itself, before it runs
 //   end of a QThreadPool job          QThreadPool::waitForDone() returning
+//   end of a QThread's own signal      QThread::wait(), isFinished() and
+//    emitted in its thread (started,    isRunning() returning
+//    finished: after their slots)
+//
+// That last pair: a thread ends with QThread::finished, whose slots run in it
+// (our lag probe stops its timer there), and then marks itself finished under
+// QThread's futex mutex. When wait() comes after that, it returns with only that
+// mutex between the threads, and TSan would report what the ending thread last
+// did (the probe's last beat, the slot it ran) against what the waiting thread
+// does next (restarting the thread, deleting the connection).
 //
 // One more: QWaitCondition::wait(QMutex *) unlocks and relocks the QMutex inside
 // QtCore, where Qt's own TSan annotations of QMutex (inline, qmutex.h) are not
@@ -56,11 +66,13 @@
 #include <QtCore/qmutex.h>
 #include <QtCore/qnamespace.h>
 #include <QtCore/qobject.h>
+#include <QtCore/qthread.h>
 #include <QtCore/qthreadpool.h>
 #include <QtCore/qwaitcondition.h>
 
 #include <dlfcn.h>
 
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -89,8 +101,31 @@ template<typename Function = Annotation> Function annotation(const char *name)
     return reinterpret_cast<Function>(dlsym(RTLD_DEFAULT, name));
 }
 
+// TSan symbolizes the stacks of a race before it can match them against
+// scripts/tsan.supp, so even a race it then suppresses costs a symbolization;
+// the first one loads the symbols of every module, which took 0.3-0.6 s on a
+// busy two-core machine. Whatever thread found the race stalls that long: a test
+// that measures event-loop stalls (tst_qtruntimecollector) saw one. Loaded here,
+// at the first hand-over, before any test function runs.
+void primeSymbolizer()
+{
+    static const bool primed = [] {
+        using Symbolize
+            = void (*)(const void *pc, const char *format, char *buffer, std::size_t size);
+        const auto symbolize = annotation<Symbolize>("__sanitizer_symbolize_pc");
+        if (!symbolize)
+            return false;
+        char buffer[256];
+        symbolize(reinterpret_cast<const void *>(&qt_register_signal_spy_callbacks), "%f", buffer,
+                  sizeof buffer);
+        return true;
+    }();
+    (void)primed;
+}
+
 void release()
 {
+    primeSymbolizer();
     static const Annotation tsanRelease = annotation("__tsan_release");
     if (tsanRelease)
         tsanRelease(&token);
@@ -98,6 +133,7 @@ void release()
 
 void acquire()
 {
+    primeSymbolizer();
     static const Annotation tsanAcquire = annotation("__tsan_acquire");
     if (tsanAcquire)
         tsanAcquire(&token);
@@ -160,11 +196,19 @@ void onSignalBegin(QObject *, int, void **)
     acquire();
 }
 
+void onSignalEnd(QObject *caller, int)
+{
+    // Compared before anything dereferences caller: a slot may have deleted it.
+    // Equal only for a QThread's signals emitted by the thread it manages.
+    if (caller == QThread::currentThread())
+        release();
+}
+
 __attribute__((constructor)) void installHooks()
 {
     QInternal::registerCallback(QInternal::EventNotifyCallback, onEventNotify);
     // QtTest's -vs (signal dump) installs its own set and would replace this one.
-    static QSignalSpyCallbackSet callbacks = {onSignalBegin, nullptr, nullptr, nullptr};
+    static QSignalSpyCallbackSet callbacks = {onSignalBegin, nullptr, onSignalEnd, nullptr};
     qt_register_signal_spy_callbacks(&callbacks);
 }
 } // namespace
@@ -291,4 +335,31 @@ bool QThreadPool::waitForDone(int msecs)
     const bool done = real(this, msecs);
     acquire();
     return done;
+}
+
+bool QThread::wait(QDeadlineTimer deadline)
+{
+    using Fn = bool (*)(QThread *, QDeadlineTimer);
+    static const Fn real = next<Fn>("_ZN7QThread4waitE14QDeadlineTimer");
+    const bool finished = real(this, deadline);
+    acquire();
+    return finished;
+}
+
+bool QThread::isFinished() const
+{
+    using Fn = bool (*)(const QThread *);
+    static const Fn real = next<Fn>("_ZNK7QThread10isFinishedEv");
+    const bool finished = real(this);
+    acquire();
+    return finished;
+}
+
+bool QThread::isRunning() const
+{
+    using Fn = bool (*)(const QThread *);
+    static const Fn real = next<Fn>("_ZNK7QThread9isRunningEv");
+    const bool running = real(this);
+    acquire();
+    return running;
 }
