@@ -13,8 +13,12 @@
 #include <QtNetwork/qnetworkreply.h>
 #include <QtNetwork/qsslconfiguration.h>
 #include <QtNetwork/qsslkey.h>
+#include <QtNetwork/qsslsocket.h>
 #include <QtTest/qsignalspy.h>
 #include <QtTest/qtest.h>
+
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
 
 #include <memory>
 
@@ -30,14 +34,16 @@ private Q_SLOTS:
     void plainHttpToTlsPortGetsNothing();
     void clearErrorsForBadFiles();
     void clientCertificates();
+    void clientThatNeverReadsIsDropped();
 
 private:
     bool openssl(const QStringList &arguments);
     QString file(const QString &name) const { return m_dir.filePath(name); }
     bool makeCa(const QString &name);
     bool makeSigned(const QString &name, const QString &ca, const QString &subject, bool server);
+    QSslConfiguration clientConfiguration(const QString &clientName = QString()) const;
     // GET over TLS; the HTTP status, or -1 when the request failed.
-    int get(const QUrl &url, const QString &clientName = QString());
+    int get(const QUrl &url, const QString &clientName = QString(), QByteArray *body = nullptr);
 
     QTemporaryDir m_dir;
     QNetworkAccessManager m_network;
@@ -100,29 +106,35 @@ void tst_Tls::initTestCase()
                        QStringLiteral("stranger"), false));
 }
 
-int tst_Tls::get(const QUrl &url, const QString &clientName)
+QSslConfiguration tst_Tls::clientConfiguration(const QString &clientName) const
 {
-    QNetworkRequest request(url);
-    // Qt 6.4's HTTP/2 client has crashed on refused TLS connections; HTTP/1.1 is what
-    // Prometheus uses anyway.
-    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
     configuration.setCaCertificates(QSslCertificate::fromPath(file(QStringLiteral("ca.crt"))));
     if (!clientName.isEmpty()) {
         configuration.setLocalCertificate(
             QSslCertificate::fromPath(file(clientName + QStringLiteral(".crt"))).value(0));
         QFile key(file(clientName + QStringLiteral(".key")));
-        if (!key.open(QIODevice::ReadOnly))
-            return -1;
-        configuration.setPrivateKey(QSslKey(key.readAll(), QSsl::Rsa));
+        if (key.open(QIODevice::ReadOnly))
+            configuration.setPrivateKey(QSslKey(key.readAll(), QSsl::Rsa));
     }
-    request.setSslConfiguration(configuration);
+    return configuration;
+}
+
+int tst_Tls::get(const QUrl &url, const QString &clientName, QByteArray *body)
+{
+    QNetworkRequest request(url);
+    // Qt 6.4's HTTP/2 client has crashed on refused TLS connections; HTTP/1.1 is what
+    // Prometheus uses anyway.
+    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    request.setSslConfiguration(clientConfiguration(clientName));
     request.setTransferTimeout(10000);
     m_network.clearConnectionCache(); // every request makes its own handshake
     std::unique_ptr<QNetworkReply> reply(m_network.get(request));
     QSignalSpy finished(reply.get(), &QNetworkReply::finished);
     if (!finished.wait(15000) || reply->error() != QNetworkReply::NoError)
         return -1;
+    if (body)
+        *body = reply->readAll();
     return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
 }
 
@@ -192,6 +204,43 @@ void tst_Tls::clientCertificates()
     QCOMPARE(get(exporter.url()), -1); // no certificate
     QCOMPARE(get(exporter.url(), QStringLiteral("stranger")), -1); // another CA's
     QCOMPARE(get(exporter.url(), QStringLiteral("client")), 200);
+}
+
+void tst_Tls::clientThatNeverReadsIsDropped()
+{
+    // Over TLS the answers wait in QSslSocket's buffers, in front of the
+    // encryption: the write backlog limit must hold there as well.
+    PrometheusExporter exporter;
+    exporter.setPort(0);
+    exporter.setMode(PrometheusExporter::Mode::Plain);
+    exporter.setRuntimeMetricsEnabled(false);
+    exporter.setCompressionEnabled(false);
+    QVERIFY(exporter.setTlsFiles(file(QStringLiteral("server.crt")),
+                                 file(QStringLiteral("server.key"))));
+    auto &family
+        = prometheus::BuildGauge().Name("test_bulk").Help("Bulk.").Register(*exporter.registry());
+    for (int i = 0; i < 20000; ++i)
+        family.Add({{"id", std::to_string(i)}}).Set(i);
+    QVERIFY(exporter.start());
+
+    QSslSocket client;
+    client.setSslConfiguration(clientConfiguration());
+    client.setReadBufferSize(4096); // reads almost nothing: the window closes
+    QSignalSpy encrypted(&client, &QSslSocket::encrypted);
+    client.connectToHostEncrypted(QStringLiteral("127.0.0.1"), exporter.port());
+    QVERIFY(encrypted.wait(15000));
+    QByteArray pipeline;
+    for (int i = 0; i < 100; ++i)
+        pipeline += "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+    client.write(pipeline);
+
+    // About 1 MB per answer: 100 of them would stay queued without the limit.
+    const QByteArray dropped
+        = "prometheus_exporter_connections_closed_total{reason=\"write_backlog\"}";
+    QByteArray metrics;
+    QTRY_VERIFY_WITH_TIMEOUT(get(exporter.url(), QString(), &metrics) == 200
+                                 && sampleValue(metrics, dropped).value_or(0) >= 1,
+                             20000);
 }
 
 QTEST_GUILESS_MAIN(tst_Tls)
