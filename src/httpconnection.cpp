@@ -6,6 +6,9 @@
 #include "connectionguard_p.h"
 
 #include <QtNetwork/qtcpsocket.h>
+#if QT_CONFIG(ssl)
+#include <QtNetwork/qsslsocket.h>
+#endif
 
 namespace {
 // Longer request lines are not ours to serve anyway; the version is then unknown.
@@ -79,7 +82,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, ConnectionGuard *guard)
     // Connected before QAbstractHttpServer connects its own slot, so this sees
     // every byte before Qt's parser consumes it.
     connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::beforeParser);
-    connect(socket, &QTcpSocket::bytesWritten, this, &HttpConnection::updateTimers);
+    connect(socket, &QTcpSocket::bytesWritten, this, &HttpConnection::onBytesWritten);
     socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, 256 * 1024);
     // An answer is written whole, but in more than one write() when its body is
     // large (Qt hands each buffered chunk to the kernel separately). With Nagle's
@@ -98,6 +101,14 @@ HttpConnection::HttpConnection(QTcpSocket *socket, ConnectionGuard *guard)
     });
     m_idleTimer.setSingleShot(true);
     connect(&m_idleTimer, &QTimer::timeout, this, [this] {
+        if (unsentBytes() > 0) {
+            // The client has taken nothing of its answer for a whole idle
+            // timeout, holding less than the backlog limit: a graceful close
+            // would wait for it for ever.
+            m_guard->noteClosed(CloseReason::WriteTimeout);
+            m_socket->abort();
+            return;
+        }
         m_guard->noteClosed(CloseReason::IdleTimeout);
         close();
     });
@@ -118,8 +129,19 @@ void HttpConnection::replyClosed()
 
 bool HttpConnection::isIdle() const
 {
-    return m_outstanding == 0 && m_scanner.isBetweenRequests() && m_socket->bytesToWrite() == 0
+    return m_outstanding == 0 && m_scanner.isBetweenRequests() && unsentBytes() == 0
         && m_socket->bytesAvailable() == 0;
+}
+
+qint64 HttpConnection::unsentBytes() const
+{
+    qint64 unsent = m_socket->bytesToWrite();
+#if QT_CONFIG(ssl)
+    // What TLS has already encrypted waits in a buffer of its own.
+    if (const auto *tls = qobject_cast<const QSslSocket *>(m_socket))
+        unsent += tls->encryptedBytesToWrite();
+#endif
+    return unsent;
 }
 
 void HttpConnection::updateTimers()
@@ -128,18 +150,21 @@ void HttpConnection::updateTimers()
         m_idleTimer.stop();
         return;
     }
-    // Idle time counts from the moment the last answer was fully sent.
-    if (m_socket->bytesToWrite() == 0) {
-        if (!m_idleTimer.isActive())
-            m_idleTimer.start(m_guard->limits.idleTimeout);
-    } else {
-        m_idleTimer.stop();
-    }
+    // Idle time counts from the moment the last answer was fully sent or, while
+    // one is still being sent, from the last bytes the client took.
+    if (!m_idleTimer.isActive())
+        m_idleTimer.start(m_guard->limits.idleTimeout);
+}
+
+void HttpConnection::onBytesWritten()
+{
+    m_idleTimer.stop(); // progress: the idle time starts again
+    updateTimers();
 }
 
 bool HttpConnection::checkWriteBacklog()
 {
-    if (m_socket->bytesToWrite() <= m_guard->limits.maxWriteBacklog)
+    if (unsentBytes() <= m_guard->limits.maxWriteBacklog)
         return true;
     m_guard->noteClosed(CloseReason::WriteBacklog);
     m_socket->abort();

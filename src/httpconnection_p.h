@@ -65,6 +65,8 @@ public:
     void replyClosed();
     // Nothing owed, nothing half-received, nothing left to send.
     bool isIdle() const;
+    // Written and not yet handed to the kernel, TLS's encrypted bytes included.
+    qint64 unsentBytes() const;
     // False, and the connection aborted, when the client has stopped reading.
     bool checkWriteBacklog();
     // Closes gracefully: what was written is still sent.
@@ -100,6 +102,7 @@ private:
     void beforeParser();
     void afterParser();
     void updateTimers();
+    void onBytesWritten();
 
     QTcpSocket *m_socket;
     ConnectionGuard *m_guard;

@@ -156,8 +156,8 @@ void HttpServer::deleteWhenFlushed(std::chrono::milliseconds deadline)
     auto flushed = [this] {
         const auto connections = m_guard.connections();
         for (HttpConnection *connection : connections) {
-            const QTcpSocket *socket = connection->socket();
-            if (socket->state() != QAbstractSocket::UnconnectedState && socket->bytesToWrite() > 0)
+            if (connection->socket()->state() != QAbstractSocket::UnconnectedState
+                && connection->unsentBytes() > 0)
                 return false;
         }
         return true;

@@ -769,7 +769,11 @@ void PrometheusExporter::setRequestHeaderTimeout(std::chrono::milliseconds timeo
     d->applyLimits();
 }
 
-/*! How long an idle keep-alive connection stays open (30 s by default). */
+/*!
+    How long an idle keep-alive connection stays open (30 s by default). A client
+    that takes nothing of an answer for as long is dropped as well, however
+    little it leaves unsent (see maxWriteBacklog()).
+*/
 std::chrono::milliseconds PrometheusExporter::idleTimeout() const
 {
     Q_D(const PrometheusExporter);

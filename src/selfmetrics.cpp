@@ -51,8 +51,8 @@ SelfMetrics::SelfMetrics() : m_registry(std::make_shared<prometheus::Registry>()
                     .Help("Connections closed or turned away by the exporter's limits, "
                           "by reason.")
                     .Register(*m_registry);
-    for (const char *reason :
-         {"header_timeout", "idle_timeout", "evicted", "rejected", "write_backlog"})
+    for (const char *reason : {"header_timeout", "idle_timeout", "evicted", "rejected",
+                               "write_backlog", "write_timeout"})
         m_closed->Add({{"reason", reason}});
     m_openConnections = &prometheus::BuildGauge()
                              .Name("prometheus_exporter_connections")
@@ -105,6 +105,9 @@ void SelfMetrics::countConnectionClosed(CloseReason reason)
         break;
     case CloseReason::WriteBacklog:
         label = "write_backlog";
+        break;
+    case CloseReason::WriteTimeout:
+        label = "write_timeout";
         break;
     }
     m_closed->Add({{"reason", label}}).Increment();

@@ -14,6 +14,7 @@ struct ServerLimits
 {
     qint64 readBufferSize = 64 * 1024;
     std::chrono::milliseconds headerTimeout {5000};
+    // Also how long a client may take nothing of an answer being sent.
     std::chrono::milliseconds idleTimeout {30000};
     int maxConnections = 256;
     // A client that stops reading is dropped once this much is waiting to be sent
@@ -27,6 +28,7 @@ enum class CloseReason {
     Evicted, // an idle connection closed to make room for a new one
     Rejected, // a new connection answered 503: every slot was busy
     WriteBacklog, // the client stopped reading its answers
+    WriteTimeout, // the client took nothing of its answer for the idle timeout
 };
 
 #endif // SERVERLIMITS_P_H

@@ -12,6 +12,7 @@
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
+#include <cerrno>
 #include <memory>
 #include <vector>
 
@@ -38,6 +39,34 @@ qint64 residentBytes()
 }
 
 constexpr qint64 MiB = 1024 * 1024;
+
+// A blocking loopback socket with a fixed receive window, set before connecting
+// so that the kernel cannot grow it: what the client does not read stays with
+// the server. -1 on failure.
+int connectWithWindow(quint16 port, int window)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return -1;
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &window, sizeof window);
+    sockaddr_in address {};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+QByteArray pipelinedGets(int count)
+{
+    QByteArray pipeline;
+    for (int i = 0; i < count; ++i)
+        pipeline += "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+    return pipeline;
+}
 } // namespace
 
 class tst_Robustness : public QObject
@@ -59,6 +88,8 @@ private Q_SLOTS:
     void fullOfBusyConnectionsAnswers503();
     void tooManyScrapesInFlight();
     void clientThatNeverReadsIsDropped();
+    void clientThatStopsReadingIsDroppedAfterIdleTimeout();
+    void slowReaderIsNotDropped();
     void pathsWithNulAndDots();
     void tenThousandParameters();
     void basicAuth();
@@ -67,6 +98,7 @@ private Q_SLOTS:
 private:
     void expectNormalScrape();
     double selfMetric(const QByteArray &sample);
+    void addBulkGauges(int count);
 
     std::unique_ptr<PrometheusExporter> m_exporter;
 };
@@ -96,6 +128,17 @@ double tst_Robustness::selfMetric(const QByteArray &sample)
 {
     const auto response = httpGet(m_exporter->port(), "/metrics");
     return response ? sampleValue(response->body, sample).value_or(-1) : -1;
+}
+
+void tst_Robustness::addBulkGauges(int count)
+{
+    auto &family = prometheus::BuildGauge()
+                       .Name("test_bulk")
+                       .Help("Bulk.")
+                       .Register(*m_exporter->registry());
+    for (int i = 0; i < count; ++i)
+        family.Add({{"id", std::to_string(i)}}).Set(i);
+    m_exporter->setCompressionEnabled(false);
 }
 
 void tst_Robustness::garbageRequests_data()
@@ -305,22 +348,13 @@ void tst_Robustness::tooManyScrapesInFlight()
 
 void tst_Robustness::clientThatNeverReadsIsDropped()
 {
-    auto &family = prometheus::BuildGauge()
-                       .Name("test_bulk")
-                       .Help("Bulk.")
-                       .Register(*m_exporter->registry());
-    for (int i = 0; i < 20000; ++i)
-        family.Add({{"id", std::to_string(i)}}).Set(i);
-    m_exporter->setCompressionEnabled(false);
+    addBulkGauges(20000);
     [[maybe_unused]] const qint64 before = residentBytes();
 
     HttpTestClient client;
     client.socket().setReadBufferSize(4096); // reads almost nothing: the window closes
     QVERIFY(client.connectTo(m_exporter->port()));
-    QByteArray pipeline;
-    for (int i = 0; i < 300; ++i)
-        pipeline += "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
-    client.send(pipeline);
+    client.send(pipelinedGets(300));
     QTRY_VERIFY_WITH_TIMEOUT(
         client.socket().state() == QAbstractSocket::UnconnectedState
             || selfMetric("prometheus_exporter_connections_closed_total{reason=\"write_"
@@ -333,6 +367,66 @@ void tst_Robustness::clientThatNeverReadsIsDropped()
              qPrintable(QString::number((residentBytes() - before) / MiB)));
 #endif
     expectNormalScrape();
+}
+
+void tst_Robustness::clientThatStopsReadingIsDroppedAfterIdleTimeout()
+{
+    // Less than the backlog limit waits for a client that reads nothing: only
+    // the idle timeout can free its connection (and a slot of maxConnections).
+    addBulkGauges(4000); // about 100 KB per answer
+    m_exporter->setIdleTimeout(300ms);
+    const int fd = connectWithWindow(m_exporter->port(), 4096);
+    QVERIFY(fd >= 0);
+    const QByteArray pipeline = pipelinedGets(20);
+    QCOMPARE(::send(fd, pipeline.constData(), size_t(pipeline.size()), 0),
+             ssize_t(pipeline.size()));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        selfMetric("prometheus_exporter_connections_closed_total{reason=\"write_timeout\"}"), 1.0,
+        10000);
+    QCOMPARE(selfMetric("prometheus_exporter_connections_closed_total{reason=\"write_backlog\"}"),
+             0.0);
+    QCOMPARE(selfMetric("prometheus_exporter_connections"), 1.0); // this scrape's own
+    ::close(fd);
+    expectNormalScrape();
+}
+
+void tst_Robustness::slowReaderIsNotDropped()
+{
+    // A client that keeps taking its answers, however slowly, makes progress:
+    // the idle timeout starts again with every write. About 2 MB at some
+    // 1.3 MB/s takes longer than the timeout.
+    addBulkGauges(4000);
+    m_exporter->setIdleTimeout(1s);
+    const int fd = connectWithWindow(m_exporter->port(), 64 * 1024);
+    QVERIFY(fd >= 0);
+    constexpr int Answers = 20;
+    const QByteArray pipeline = pipelinedGets(Answers);
+    QCOMPARE(::send(fd, pipeline.constData(), size_t(pipeline.size()), 0),
+             ssize_t(pipeline.size()));
+    QByteArray received;
+    QElapsedTimer clock;
+    clock.start();
+    char buffer[16 * 1024];
+    bool closed = false;
+    while (received.count("HTTP/1.1 200 ") < Answers && !closed && clock.elapsed() < 30000) {
+        QTest::qWait(50); // the server runs in this thread
+        // At most 64 KiB per turn.
+        for (int i = 0; i < 4 && !closed; ++i) {
+            const ssize_t got = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+            if (got > 0)
+                received.append(buffer, qsizetype(got));
+            else if (got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+                closed = true;
+            else
+                break;
+        }
+    }
+    ::close(fd);
+    QVERIFY2(!closed, "the server closed a connection that was being read");
+    QCOMPARE(received.count("HTTP/1.1 200 "), Answers);
+    QVERIFY2(clock.elapsed() > 1000, "the answers did not take longer than the timeout");
+    QCOMPARE(selfMetric("prometheus_exporter_connections_closed_total{reason=\"write_timeout\"}"),
+             0.0);
 }
 
 void tst_Robustness::pathsWithNulAndDots()
