@@ -101,6 +101,13 @@ HttpConnection::HttpConnection(QTcpSocket *socket, ConnectionGuard *guard)
     });
     m_idleTimer.setSingleShot(true);
     connect(&m_idleTimer, &QTimer::timeout, this, [this] {
+        const auto sinceWrite = std::chrono::steady_clock::now() - m_lastWrite;
+        if (sinceWrite < m_guard->limits.idleTimeout) {
+            // The socket wrote since the timer started: count from then.
+            m_idleTimer.start(m_guard->limits.idleTimeout
+                              - std::chrono::duration_cast<std::chrono::milliseconds>(sinceWrite));
+            return;
+        }
         if (unsentBytes() > 0) {
             // The client has taken nothing of its answer for a whole idle
             // timeout, holding less than the backlog limit: a graceful close
@@ -158,7 +165,10 @@ void HttpConnection::updateTimers()
 
 void HttpConnection::onBytesWritten()
 {
-    m_idleTimer.stop(); // progress: the idle time starts again
+    // Progress: the idle time counts from here. Noted rather than restarting the
+    // timer, which re-registers it with the event dispatcher on every write
+    // (callgrind: 1.4 k instructions more per scrape, 0.3 % at 100 series).
+    m_lastWrite = std::chrono::steady_clock::now();
     updateTimers();
 }
 

@@ -8,6 +8,7 @@
 #include <QtCore/qobject.h>
 #include <QtCore/qtimer.h>
 
+#include <chrono>
 #include <deque>
 
 QT_BEGIN_NAMESPACE
@@ -108,6 +109,7 @@ private:
     ConnectionGuard *m_guard;
     QTimer m_headerTimer;
     QTimer m_idleTimer;
+    std::chrono::steady_clock::time_point m_lastWrite;
     int m_outstanding = 0;
     RequestLineScanner m_scanner;
     // Bytes still in the socket's buffer that the scanner has already seen.
