@@ -8,6 +8,9 @@
 #   5. build-tsan/  TSan, ctest of the tests that run threads
 #   6. packaging    install build-ci/ and build a consumer both ways
 #                   (autotests/package/test-package.sh)
+#   7. qt68-headers every source of build-ci/ compiled (syntax only) against
+#                   Qt 6.8's headers from Debian 13's archive
+#                   (scripts/check-qt68-headers.py)
 # Every stage runs even when an earlier independent one failed; the exit code is
 # non-zero when anything failed, and a summary closes the output.
 #
@@ -20,6 +23,7 @@
 #   SKIP_FUZZ=1          skip the fuzzers (FUZZ_SECONDS=15: run time of each)
 #   SKIP_TSAN=1          skip the ThreadSanitizer build
 #   SKIP_PACKAGE=1       skip the packaging test
+#   SKIP_QT68=1          skip the Qt 6.8 header check
 #   SKIP_DEPS=1          do not run scripts/install-deps.sh
 # shellcheck disable=SC2317  # stage functions are called through run_stage
 set -euo pipefail
@@ -136,7 +140,8 @@ ci_built=0
 run_stage build-ci configure_and_build build-ci \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DQTPROMETHEUSEXPORTER_WARNINGS_AS_ERRORS=ON \
-    -DQTPROMETHEUSEXPORTER_BUILD_DOCS=ON
+    -DQTPROMETHEUSEXPORTER_BUILD_DOCS=ON \
+    -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
 [[ $last_rc -ne 0 ]] || ci_built=1
 
 if [[ $ci_built -eq 1 ]]; then
@@ -241,6 +246,27 @@ elif [[ $ci_built -eq 1 ]]; then
     run_stage package package_stage
 else
     skip_stage package "build-ci failed"
+fi
+
+# Users build with Qt 6.5-6.8 too: their code paths compile against Qt 6.8's
+# headers (Debian 13's packages, unpacked into build-qt68/, not installed).
+if [[ "${SKIP_QT68:-0}" == 1 ]]; then
+    skip_stage qt68-headers "SKIP_QT68=1"
+elif [[ $ci_built -eq 1 ]]; then
+    qt68_stage() {
+        local rc=0
+        python3 scripts/check-qt68-headers.py build-ci build-qt68 2>&1 |
+            tee "$logs/qt68-headers.log" || rc=$?
+        if [[ $rc -eq 77 ]]; then
+            echo "not checked: Debian's archive unreachable" >"$logs/.note"
+            return 0
+        fi
+        sed -n 's/^qt68-headers: //p' "$logs/qt68-headers.log" | tail -n 1 >"$logs/.note"
+        return "$rc"
+    }
+    run_stage qt68-headers qt68_stage
+else
+    skip_stage qt68-headers "build-ci failed"
 fi
 
 # ---------------------------------------------------------------- summary
