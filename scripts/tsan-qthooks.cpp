@@ -24,9 +24,9 @@
 //                                      QThread::started emitted in another)
 //   QThreadPool::start/tryStart(fn)   the job itself, before it runs
 //   end of a QThreadPool job          QThreadPool::waitForDone() returning
-//   end of a QThread's own signal      QThread::wait(), isFinished() and
-//    emitted in its thread (started,    isRunning() returning
-//    finished: after their slots)
+//   a QThread's own signal emitted    QThread::wait(), isFinished() and
+//    in its thread (started,           isRunning() returning
+//    finished), after its slots ran
 //
 // That last pair: a thread ends with QThread::finished, whose slots run in it
 // (our lag probe stops its timer there), and then marks itself finished under
@@ -55,8 +55,9 @@
 //
 // A hook intercepts only calls that go through the dynamic linker: from our
 // library, the tests and the other Qt libraries into QtCore. Calls inside
-// QtCore itself (e.g. QThread::finished) are not seen; scripts/tsan.supp
-// covers what remains of those, each entry explained there.
+// QtCore itself (a post QtCore makes, the wait() in ~QThread) are not seen; the
+// signal-spy callbacks are the exception, called for every signal. What remains
+// is covered by scripts/tsan.supp, each entry explained there.
 //
 // Built by scripts/run-tests.sh (stage "tsan") with:
 //   g++ -shared -fPIC -O1 $(pkg-config --cflags Qt6Core) scripts/tsan-qthooks.cpp
