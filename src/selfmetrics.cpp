@@ -9,7 +9,16 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <iterator>
 #include <string>
+
+namespace {
+// The label of each CloseReason, in the enum's order.
+constexpr const char *CloseReasonLabels[] = {
+    "header_timeout", "idle_timeout", "evicted", "rejected", "write_backlog", "write_timeout",
+};
+static_assert(std::size(CloseReasonLabels) == CloseReasonCount, "a label for every CloseReason");
+} // namespace
 
 SelfMetrics::SelfMetrics() : m_registry(std::make_shared<prometheus::Registry>())
 {
@@ -46,14 +55,13 @@ SelfMetrics::SelfMetrics() : m_registry(std::make_shared<prometheus::Registry>()
                       .Help("Scrapes accepted and not yet answered, this one included.")
                       .Register(*m_registry)
                       .Add({});
-    m_closed = &prometheus::BuildCounter()
-                    .Name("prometheus_exporter_connections_closed_total")
-                    .Help("Connections closed or turned away by the exporter's limits, "
-                          "by reason.")
-                    .Register(*m_registry);
-    for (const char *reason : {"header_timeout", "idle_timeout", "evicted", "rejected",
-                               "write_backlog", "write_timeout"})
-        m_closed->Add({{"reason", reason}});
+    auto &closed = prometheus::BuildCounter()
+                       .Name("prometheus_exporter_connections_closed_total")
+                       .Help("Connections closed or turned away by the exporter's limits, "
+                             "by reason.")
+                       .Register(*m_registry);
+    for (std::size_t reason = 0; reason < CloseReasonCount; ++reason)
+        m_closedByReason[reason] = &closed.Add({{"reason", CloseReasonLabels[reason]}});
     m_openConnections = &prometheus::BuildGauge()
                              .Name("prometheus_exporter_connections")
                              .Help("Open HTTP connections.")
@@ -89,28 +97,7 @@ void SelfMetrics::setScrapesInFlight(int count)
 
 void SelfMetrics::countConnectionClosed(CloseReason reason)
 {
-    const char *label = "";
-    switch (reason) {
-    case CloseReason::HeaderTimeout:
-        label = "header_timeout";
-        break;
-    case CloseReason::IdleTimeout:
-        label = "idle_timeout";
-        break;
-    case CloseReason::Evicted:
-        label = "evicted";
-        break;
-    case CloseReason::Rejected:
-        label = "rejected";
-        break;
-    case CloseReason::WriteBacklog:
-        label = "write_backlog";
-        break;
-    case CloseReason::WriteTimeout:
-        label = "write_timeout";
-        break;
-    }
-    m_closed->Add({{"reason", label}}).Increment();
+    m_closedByReason[std::size_t(reason)]->Increment();
 }
 
 void SelfMetrics::setOpenConnections(int count) const

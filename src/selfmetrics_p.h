@@ -6,6 +6,7 @@
 
 #include <QtCore/qhash.h>
 
+#include <array>
 #include <memory>
 
 #include "serverlimits_p.h"
@@ -43,7 +44,7 @@ private:
     prometheus::Histogram *m_duration = nullptr;
     prometheus::Counter *m_updateTimeouts = nullptr;
     prometheus::Gauge *m_inFlight = nullptr;
-    prometheus::Family<prometheus::Counter> *m_closed = nullptr;
+    std::array<prometheus::Counter *, CloseReasonCount> m_closedByReason {};
     prometheus::Gauge *m_openConnections = nullptr;
 };
 

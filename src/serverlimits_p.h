@@ -7,6 +7,7 @@
 #include <QtCore/qglobal.h>
 
 #include <chrono>
+#include <cstddef>
 
 // The limits Qt's HTTP server does not have (research/qhttpserver-6.4.md R3-R7),
 // with the SPEC §5 defaults.
@@ -30,5 +31,7 @@ enum class CloseReason {
     WriteBacklog, // the client stopped reading its answers
     WriteTimeout, // the client took nothing of its answer for the idle timeout
 };
+// WriteTimeout is the last reason; SelfMetrics labels each.
+constexpr std::size_t CloseReasonCount = std::size_t(CloseReason::WriteTimeout) + 1;
 
 #endif // SERVERLIMITS_P_H
