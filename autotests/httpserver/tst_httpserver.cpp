@@ -9,10 +9,10 @@
 #include <QtTest/qtest.h>
 
 #include <prometheus/counter.h>
-#include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
 #include "httptestclient.h"
+#include "testgauges.h"
 
 namespace {
 constexpr char textContentType[] = "text/plain; version=0.0.4; charset=utf-8";
@@ -197,12 +197,7 @@ void tst_HttpServer::answersAreSentWithoutNagleDelay_data()
 void tst_HttpServer::answersAreSentWithoutNagleDelay()
 {
     QFETCH(int, series);
-    auto &family = prometheus::BuildGauge()
-                       .Name("test_nagle_value")
-                       .Help("Series that make the body small or large.")
-                       .Register(*m_exporter->registry());
-    for (int i = 0; i < series; ++i)
-        family.Add({{"id", std::to_string(i)}}).Set(i);
+    addGauges(*m_exporter->registry(), "test_nagle_value", series); // a small or large body
 
     HttpTestClient client;
     QVERIFY(client.connectTo(m_exporter->port()));

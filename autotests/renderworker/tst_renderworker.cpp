@@ -26,6 +26,7 @@
 
 #include "httptestclient.h"
 #include "renderworker_p.h"
+#include "testgauges.h"
 
 using namespace std::chrono_literals;
 
@@ -124,14 +125,6 @@ public:
 private:
     std::thread m_thread;
 };
-
-// count gauge series of one family name, labelled id.
-void addGauges(prometheus::Registry &registry, const std::string &name, int count)
-{
-    auto &gauges = prometheus::BuildGauge().Name(name).Help("test gauges").Register(registry);
-    for (int i = 0; i < count; ++i)
-        gauges.Add({{"id", std::to_string(i)}}).Set(i);
-}
 
 // While finished renders are kept for a socket that still sends them, the
 // exporter checks on them with this timer; it stops once none is kept.

@@ -9,7 +9,6 @@
 #include <QtCore/qfile.h>
 #include <QtTest/qtest.h>
 
-#include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
 #include <cerrno>
@@ -22,6 +21,7 @@
 #include <unistd.h>
 
 #include "httptestclient.h"
+#include "testgauges.h"
 
 using namespace std::chrono_literals;
 
@@ -58,14 +58,6 @@ int connectWithWindow(quint16 port, int window)
         return -1;
     }
     return fd;
-}
-
-QByteArray pipelinedGets(int count)
-{
-    QByteArray pipeline;
-    for (int i = 0; i < count; ++i)
-        pipeline += "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
-    return pipeline;
 }
 } // namespace
 
@@ -132,13 +124,8 @@ double tst_Robustness::selfMetric(const QByteArray &sample)
 
 void tst_Robustness::addBulkGauges(int count)
 {
-    auto &family = prometheus::BuildGauge()
-                       .Name("test_bulk")
-                       .Help("Bulk.")
-                       .Register(*m_exporter->registry());
-    for (int i = 0; i < count; ++i)
-        family.Add({{"id", std::to_string(i)}}).Set(i);
-    m_exporter->setCompressionEnabled(false);
+    addGauges(*m_exporter->registry(), "test_bulk", count);
+    m_exporter->setCompressionEnabled(false); // the bytes on the wire are the text's
 }
 
 void tst_Robustness::garbageRequests_data()

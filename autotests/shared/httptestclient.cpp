@@ -128,6 +128,14 @@ std::optional<HttpTestResponse> httpGet(quint16 port, const QByteArray &path,
     return client.read();
 }
 
+QByteArray pipelinedGets(int count)
+{
+    QByteArray pipeline;
+    for (int i = 0; i < count; ++i)
+        pipeline += "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+    return pipeline;
+}
+
 std::optional<double> sampleValue(const QByteArray &body, const QByteArray &name)
 {
     for (const QByteArray &line : body.split('\n')) {

@@ -57,6 +57,9 @@ private:
 std::optional<HttpTestResponse> httpGet(quint16 port, const QByteArray &path,
                                         const QList<QByteArray> &extraHeaders = {});
 
+// count identical GET /metrics requests, back to back (pipelined).
+QByteArray pipelinedGets(int count);
+
 // Decompresses a gzip body; empty on any error.
 QByteArray gunzip(const QByteArray &data);
 

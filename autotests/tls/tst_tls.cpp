@@ -17,12 +17,10 @@
 #include <QtTest/qsignalspy.h>
 #include <QtTest/qtest.h>
 
-#include <prometheus/gauge.h>
-#include <prometheus/registry.h>
-
 #include <memory>
 
 #include "httptestclient.h"
+#include "testgauges.h"
 
 class tst_Tls : public QObject
 {
@@ -217,10 +215,7 @@ void tst_Tls::clientThatNeverReadsIsDropped()
     exporter.setCompressionEnabled(false);
     QVERIFY(exporter.setTlsFiles(file(QStringLiteral("server.crt")),
                                  file(QStringLiteral("server.key"))));
-    auto &family
-        = prometheus::BuildGauge().Name("test_bulk").Help("Bulk.").Register(*exporter.registry());
-    for (int i = 0; i < 20000; ++i)
-        family.Add({{"id", std::to_string(i)}}).Set(i);
+    addGauges(*exporter.registry(), "test_bulk", 20000);
     QVERIFY(exporter.start());
 
     QSslSocket client;
@@ -229,10 +224,7 @@ void tst_Tls::clientThatNeverReadsIsDropped()
     QSignalSpy encrypted(&client, &QSslSocket::encrypted);
     client.connectToHostEncrypted(QStringLiteral("127.0.0.1"), exporter.port());
     QVERIFY(encrypted.wait(15000));
-    QByteArray pipeline;
-    for (int i = 0; i < 100; ++i)
-        pipeline += "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
-    client.write(pipeline);
+    client.write(pipelinedGets(100));
 
     // About 1 MB per answer: 100 of them would stay queued without the limit.
     const QByteArray dropped
