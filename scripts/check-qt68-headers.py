@@ -23,8 +23,10 @@ Exit status: 0 when every file compiles, 1 when one does not, 77 when Debian's
 archive could not be reached (nothing was checked).
 """
 
+import concurrent.futures
 import json
 import lzma
+import os
 import pathlib
 import shlex
 import subprocess
@@ -118,18 +120,20 @@ def main():
     forced_include.write_text(VERSION_CHECK)
     entries = json.loads((build / "compile_commands.json").read_text())
     ours = [str(source / directory) + "/" for directory in SOURCE_DIRS]
-    checked = failed = 0
-    seen = set()
-    for entry in sorted(entries, key=lambda e: e["file"]):
+    files = {}
+    for entry in entries:  # a file built into several targets (tests) is checked once
         path = entry["file"]
-        if not any(path.startswith(prefix) for prefix in ours) or "_autogen" in path:
-            continue
-        if path in seen:  # the same file built into another target (a test)
-            continue
-        seen.add(path)
-        checked += 1
-        result = subprocess.run(syntax_check_command(entry, root, forced_include),
-                                cwd=entry["directory"], capture_output=True, text=True)
+        if any(path.startswith(prefix) for prefix in ours) and "_autogen" not in path:
+            files.setdefault(path, entry)
+
+    def check(entry):
+        return subprocess.run(syntax_check_command(entry, root, forced_include),
+                              cwd=entry["directory"], capture_output=True, text=True)
+
+    with concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        results = pool.map(check, [files[path] for path in sorted(files)])
+    checked, failed = len(files), 0
+    for path, result in zip(sorted(files), results):
         relative = pathlib.Path(path).relative_to(source)
         if result.returncode != 0 or result.stderr.strip():
             failed += 1
