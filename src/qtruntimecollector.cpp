@@ -85,11 +85,13 @@ prometheus::MetricFamily infoFamily(const char *name, const char *help,
 
 std::string defaultThreadName(QThread *thread, int *unnamed)
 {
-    if (!thread->objectName().isEmpty())
-        return thread->objectName().toStdString();
+    // The main thread first: Qt 6.8 names its object "Qt mainThread", and the
+    // series must not change its label with the Qt version.
     const QCoreApplication *app = QCoreApplication::instance();
     if (app && app->thread() == thread)
         return "main";
+    if (!thread->objectName().isEmpty())
+        return thread->objectName().toStdString();
     return "thread" + std::to_string(++*unnamed);
 }
 } // namespace
@@ -125,9 +127,10 @@ QtRuntimeCollector::~QtRuntimeCollector()
 
 /*!
     Starts measuring the event loop of \a thread, with \a name as the value of
-    the \c thread label. When \a name is empty, the thread's objectName() is
-    used, or \c main for the application's main thread, or \c thread1,
-    \c thread2, ... in the order they were added.
+    the \c thread label. When \a name is empty, the application's main thread
+    is \c main (whatever its objectName(), which Qt sets from 6.8 on), another
+    thread is named by its objectName(), or else \c thread1, \c thread2, ... in
+    the order they were added.
 
     The thread may be running or not yet started; it is measured while its
     event loop runs (QThread::exec()). A thread restarted later is measured
