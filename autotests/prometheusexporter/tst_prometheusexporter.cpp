@@ -19,6 +19,7 @@
 #include <memory>
 
 #include "httptestclient.h"
+#include "scopedthread.h"
 
 using namespace std::chrono_literals;
 
@@ -217,7 +218,7 @@ void tst_PrometheusExporter::notifyWorkerThreadSlot()
 {
     auto exporter = startedExporter(PrometheusExporter::Mode::Notify);
     auto &gauge = addGauge(*exporter, "test_worker_updates");
-    QThread thread;
+    ScopedThread thread;
     auto *worker = new SlowWorker(&gauge);
     worker->expectedThread = &thread;
     worker->moveToThread(&thread);

@@ -21,6 +21,7 @@
 #include <prometheus/text_serializer.h>
 
 #include "httptestclient.h"
+#include "scopedthread.h"
 
 #include <atomic>
 #include <map>
@@ -247,7 +248,7 @@ void tst_QtRuntimeCollector::maxResetsOnCollect()
 
 void tst_QtRuntimeCollector::workerThread()
 {
-    QThread worker;
+    ScopedThread worker;
     worker.setObjectName(QStringLiteral("io"));
     QObject context;
     context.moveToThread(&worker);
@@ -282,8 +283,8 @@ void tst_QtRuntimeCollector::addAndRemoveThreads()
     QVERIFY(!collector.addThread(nullptr));
     QVERIFY(!collector.addThread(QThread::currentThread())); // already measured
 
-    QThread first;
-    QThread second;
+    ScopedThread first;
+    ScopedThread second;
     QVERIFY(collector.addThread(&first, QStringLiteral("a")));
     QVERIFY(!collector.addThread(&first, QStringLiteral("b"))); // same thread
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("already measured")));
@@ -307,7 +308,7 @@ void tst_QtRuntimeCollector::probeLifetime()
     // The collector goes while the measured thread runs: its probe is deleted
     // there, by that thread's event loop.
     {
-        QThread worker;
+        ScopedThread worker;
         worker.start();
         {
             QtRuntimeCollector collector(5ms);
@@ -321,7 +322,7 @@ void tst_QtRuntimeCollector::probeLifetime()
     // The thread ends first, then its QThread is destroyed, then the collector.
     {
         QtRuntimeCollector collector(5ms);
-        auto *worker = new QThread;
+        auto *worker = new ScopedThread;
         worker->start();
         QVERIFY(collector.addThread(worker, QStringLiteral("w")));
         QTRY_VERIFY(scrapeLag(collector, "w").count >= 2);
@@ -333,7 +334,7 @@ void tst_QtRuntimeCollector::probeLifetime()
     // A thread added before it starts is measured once it runs, and again after
     // a restart.
     {
-        QThread worker;
+        ScopedThread worker;
         QtRuntimeCollector collector(5ms);
         QVERIFY(collector.addThread(&worker, QStringLiteral("w")));
         QTest::qWait(30);

@@ -6,6 +6,7 @@
 
 #include <QtPrometheusExporter/PrometheusExporter>
 
+#include <QtCore/qelapsedtimer.h>
 #include <QtCore/qfile.h>
 #include <QtTest/qtest.h>
 
