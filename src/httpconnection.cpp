@@ -188,6 +188,19 @@ void HttpConnection::close()
     m_socket->disconnectFromHost();
 }
 
+void HttpConnection::write(QByteArray head, const QByteArray &body)
+{
+    // A large body is shared with the render, not copied: QIODevice keeps it as
+    // a chunk of its write buffer.
+    if (body.size() < CoalesceBodyLimit) {
+        head += body;
+        m_socket->write(head);
+    } else {
+        m_socket->write(head);
+        m_socket->write(body);
+    }
+}
+
 void HttpConnection::attachAfterParser()
 {
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::afterParser,
@@ -257,15 +270,7 @@ void HttpConnection::flush()
         m_slots.pop_front();
         if (m_socket->state() != QAbstractSocket::ConnectedState || !checkWriteBacklog())
             return;
-        // A small body goes out with its header in one write(); a large one is
-        // shared with the render, not copied (QIODevice keeps it as a chunk).
-        if (slot.body.size() < CoalesceBodyLimit) {
-            slot.bytes += slot.body;
-            m_socket->write(slot.bytes);
-        } else {
-            m_socket->write(slot.bytes);
-            m_socket->write(slot.body);
-        }
+        write(std::move(slot.bytes), slot.body);
         if (slot.close) {
             m_closing = true;
             m_slots.clear();

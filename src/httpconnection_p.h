@@ -72,6 +72,9 @@ public:
     bool checkWriteBacklog();
     // Closes gracefully: what was written is still sent.
     void close();
+    // Writes an answer's head and body: a small body in the same write(), a
+    // large one shared with the render rather than copied.
+    void write(QByteArray head, const QByteArray &body);
 
 #if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
     // Qt 6.4 neither orders deferred answers nor honours "Connection: close",
@@ -80,10 +83,6 @@ public:
     void complete(quint64 sequence, QByteArray bytes, QByteArray body, bool close);
 
 private:
-    // Bodies below this are copied behind their header (one write(); a copy of
-    // a few KiB costs less than a second trip through the event loop).
-    static constexpr qsizetype CoalesceBodyLimit = 64 * 1024;
-
     struct Slot
     {
         quint64 sequence = 0;
@@ -100,6 +99,10 @@ private:
 #endif
 
 private:
+    // Bodies below this are copied behind their header (one write(); a copy of
+    // a few KiB costs less than a second trip through the event loop).
+    static constexpr qsizetype CoalesceBodyLimit = 64 * 1024;
+
     void beforeParser();
     void afterParser();
     void updateTimers();

@@ -7,10 +7,6 @@
 
 #include <QtNetwork/qtcpsocket.h>
 
-#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
-#include <QtNetwork/qhttpheaders.h>
-#endif
-
 #if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
 HttpReply::HttpReply(HttpConnection *connection, bool head, bool close)
     : m_connection(connection), m_head(head), m_close(close)
@@ -78,58 +74,51 @@ QByteArray HttpReply::reasonPhrase(int statusCode)
     }
 }
 
-qint64 HttpReply::send(const HttpResponse &response)
+QByteArray HttpReply::statusAndHeaders(const HttpResponse &response, qsizetype bodyLength) const
 {
-    if (m_sent)
-        return -1;
-    markSent();
-    const QByteArray length = QByteArray::number(response.body.size());
-    const QByteArray &body = m_head ? QByteArray() : response.body;
-
-#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
-    // Qt 6.4's responder holds a raw socket pointer (a crash once the client has
-    // left) and cannot send HEAD or close the connection, so the response is
-    // written here and queued behind earlier answers on the same connection.
-    if (!isClientConnected())
-        return -1;
     QByteArray bytes;
+    bytes.reserve(160);
     bytes += "HTTP/1.1 " + QByteArray::number(response.statusCode) + ' '
         + reasonPhrase(response.statusCode) + "\r\n";
     bytes += "Content-Type: " + response.contentType + "\r\n";
-    bytes += "Content-Length: " + length + "\r\n";
+    bytes += "Content-Length: " + QByteArray::number(bodyLength) + "\r\n";
     for (const auto &[name, value] : response.headers)
         bytes += name + ": " + value + "\r\n";
     if (m_close)
         bytes += "Connection: close\r\n";
     bytes += "\r\n";
+    return bytes;
+}
+
+qint64 HttpReply::send(const HttpResponse &response)
+{
+    if (m_sent)
+        return -1;
+    markSent();
+    // The status line and headers are ours on every Qt version, so that the
+    // bytes on the wire do not change with it: Qt 6.8's responder lower-cases
+    // header names and puts Content-Length: 0 on a HEAD answer.
+    const QByteArray &body = m_head ? QByteArray() : response.body;
+    QByteArray bytes = statusAndHeaders(response, response.body.size());
+
+#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+    // Qt 6.4's responder holds a raw socket pointer (a crash once the client has
+    // left) and neither orders answers nor closes the connection, so the answer
+    // is queued behind earlier answers on the same connection.
+    if (!isClientConnected())
+        return -1;
     m_connection->complete(m_sequence, std::move(bytes), body, m_close);
     return body.size();
 #else
-    // Qt 6.5+ keeps the connection alive and paused while a responder exists, so
-    // the responder itself is safe to use late and keeps answers in order.
-    if (m_connection && !m_connection->checkWriteBacklog())
+    // Qt 6.5+ reads no further request while a responder exists, so this answer
+    // is the only one the connection owes: it goes straight to the socket, and
+    // dropping the responder unwritten resumes reading.
+    if (!isClientConnected() || !m_connection->checkWriteBacklog()) {
+        m_responder.reset();
         return -1;
-    const auto status = static_cast<QHttpServerResponder::StatusCode>(response.statusCode);
-#if QT_VERSION < QT_VERSION_CHECK(6, 8, 0)
-    m_responder->writeStatusLine(status);
-    m_responder->writeHeader(QByteArrayLiteral("Content-Type"), response.contentType);
-    m_responder->writeHeader(QByteArrayLiteral("Content-Length"), length);
-    for (const auto &[name, value] : response.headers)
-        m_responder->writeHeader(name, value);
-    if (m_close)
-        m_responder->writeHeader(QByteArrayLiteral("Connection"), QByteArrayLiteral("close"));
-    m_responder->writeBody(body);
-#else
-    // Qt 6.8 computes Content-Length itself; a HEAD answer therefore says 0.
-    QHttpHeaders headers;
-    headers.append(QHttpHeaders::WellKnownHeader::ContentType, response.contentType);
-    for (const auto &[name, value] : response.headers)
-        headers.append(name, value);
-    if (m_close)
-        headers.append(QHttpHeaders::WellKnownHeader::Connection, "close");
-    m_responder->write(body, headers, status);
-#endif
-    m_responder.reset(); // resumes reading on the connection
+    }
+    m_connection->write(std::move(bytes), body);
+    m_responder.reset();
     if (m_close && isClientConnected())
         m_connection->socket()->disconnectFromHost();
     return body.size();

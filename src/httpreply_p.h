@@ -51,6 +51,8 @@ public:
 
 private:
     void markSent();
+    // The status line and headers of the answer.
+    QByteArray statusAndHeaders(const HttpResponse &response, qsizetype bodyLength) const;
 
     QPointer<HttpConnection> m_connection;
     bool m_head;
