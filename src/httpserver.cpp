@@ -236,11 +236,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QHttpServerRes
     return true;
 }
 
-#if QT_VERSION < QT_VERSION_CHECK(6, 8, 0)
-void HttpServer::missingHandler(const QHttpServerRequest &, QHttpServerResponder &&)
-#else
 void HttpServer::missingHandler(const QHttpServerRequest &, QHttpServerResponder &)
-#endif
 {
     // Never reached: handleRequest() answers every request.
 }
