@@ -5,33 +5,36 @@
 # Idempotent and fast when repeated: when every package is already installed it
 # touches nothing (no `apt-get update`, no root needed) and returns at once.
 #
-# Usage: scripts/install-deps.sh [--dry-run]
-#   --dry-run   only show what apt-get would do (apt-get install --dry-run)
+# Usage: scripts/install-deps.sh [--suite-only] [--dry-run | --print]
+#   --suite-only  only what the build and the ctest suite need (the chroots of
+#                 scripts/run-in-debian.sh), not the host's extra stages
+#   --dry-run     only show what apt-get would do (apt-get install --dry-run)
+#   --print       print the package list, one a line, and exit
 # Environment:
 #   QTPE_EXTRA_PACKAGES   extra Debian packages to install as well (space separated)
 set -euo pipefail
 
+# What the build and the ctest suite need, on every Debian release CI runs
+# (bookworm on the host; trixie and sid in chroots, scripts/run-in-debian.sh).
+# Runtime libraries come in as dependencies of the -dev packages, so no name
+# here changes between releases (e.g. libssl3 / libssl3t64).
 packages=(
     # toolchain and build system
     build-essential
     cmake
     ninja-build
     pkg-config
-    # Qt 6.4 (Core, Network, Gui/Widgets for the desktop example, Test) and the
+    # Qt 6 (Core, Network, Gui/Widgets for the desktop example, Test) and the
     # offscreen platform plugin the widget tests run on; QHttpServer
     qt6-base-dev
     qt6-base-dev-tools
     qt6-qpa-plugins
-    libqt6network6
-    libqt6test6
     qt6-httpserver-dev
-    libqt6httpserver6
     # Qt6HttpServerConfig.cmake requires Qt6WebSockets, but Debian's
     # qt6-httpserver-dev does not depend on it: without it CMake finds no HttpServer
     qt6-websockets-dev
     # the optional QML module (Qt Qml) and the QML example and test (Qt Quick
-    # Controls at run time); Xvfb for the desktop example's screenshot; Doxygen
-    # for the API docs (the 'docs' target)
+    # Controls at run time)
     qt6-declarative-dev
     qml6-module-qtqml
     qml6-module-qtqml-models
@@ -41,31 +44,35 @@ packages=(
     qml6-module-qtquick-layouts
     qml6-module-qtquick-templates
     qml6-module-qtquick-window
-    xvfb
-    doxygen
-    # prometheus-cpp 1.0.1; its CMake config also looks for civetweb, zlib, curl
+    # prometheus-cpp; its CMake config also looks for civetweb, zlib, curl
     prometheus-cpp-dev
-    libprometheus-cpp-core1.0
-    libprometheus-cpp-pull1.0
-    libprometheus-cpp-push1.0
     libcivetweb-dev
     libcurl4-openssl-dev
     zlib1g-dev
-    # TLS: Qt's OpenSSL backend loads libssl3 at run time; openssl makes test certs
-    libssl3
+    # TLS: Qt's OpenSSL backend loads libssl at run time (openssl depends on
+    # it, whatever its name in the release); openssl makes test certs
     openssl
-    # test and tooling: promtool (package prometheus), curl, sanitizers and
-    # libFuzzer (clang + compiler-rt), formatting, python for helper scripts
+    # the real peers: promtool and the Prometheus server (package prometheus),
+    # the Pushgateway, curl; python for helper scripts and the Python client's
+    # strict OpenMetrics parser, which judges our output
     prometheus
     prometheus-pushgateway
     curl
     ca-certificates
+    python3
+    python3-prometheus-client
+    procps
+)
+# The host (Debian 12) runs the stages that stay off the chroots: sanitizers and
+# libFuzzer (clang + compiler-rt), formatting, the API docs (Doxygen), the
+# desktop example's screenshot (Xvfb) and the chroots themselves (debootstrap).
+host_packages=(
     clang
     libclang-rt-14-dev
     clang-format
-    python3
-    python3-prometheus-client # its strict OpenMetrics parser judges our output
-    procps
+    doxygen
+    xvfb
+    debootstrap
 )
 if [[ -n "${QTPE_EXTRA_PACKAGES:-}" ]]; then
     # shellcheck disable=SC2206
@@ -73,13 +80,25 @@ if [[ -n "${QTPE_EXTRA_PACKAGES:-}" ]]; then
 fi
 
 dry_run=0
+suite_only=0
+print_only=0
 for arg in "$@"; do
     case "$arg" in
         --dry-run) dry_run=1 ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        --suite-only) suite_only=1 ;;
+        --print) print_only=1 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "install-deps.sh: unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
+
+if [[ $suite_only -eq 0 ]]; then
+    packages+=("${host_packages[@]}")
+fi
+if [[ $print_only -eq 1 ]]; then
+    printf '%s\n' "${packages[@]}"
+    exit 0
+fi
 
 is_installed() {
     [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" == "installed" ]]

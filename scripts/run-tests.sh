@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (.ci/run):
 #   1. install the Debian packages it needs        (scripts/install-deps.sh)
-#   2. build-ci/    warnings as errors, ctest
-#   3. build-asan/  ASan + UBSan (+ LeakSanitizer), ctest
-#   4. build-fuzz/  libFuzzer targets of fuzz/, each run for a bounded time
+#   2. build-ci/    warnings as errors, ctest (Qt 6.4, Debian 12)
+#   3. docs, screenshot: the API docs; the desktop example under Xvfb
+#   4. build-asan/  ASan + UBSan (+ LeakSanitizer), ctest
+#   5. build-fuzz/  libFuzzer targets of fuzz/, each run for a bounded time
 #                   (scripts/run-fuzzers.sh)
-#   5. build-tsan/  TSan, ctest of the tests that run threads
-#   6. packaging    install build-ci/ and build a consumer both ways
+#   6. build-tsan/  TSan, ctest of the tests that run threads
+#   7. packaging    install build-ci/ and build a consumer both ways
 #                   (autotests/package/test-package.sh)
-#   7. qt68-headers every source of build-ci/ compiled (syntax only) against
-#                   Qt 6.8's headers from Debian 13's archive
-#                   (scripts/check-qt68-headers.py)
+#   8. debian-trixie, debian-sid: stages 1, 2 and 7 on Qt 6.8 and Qt 6.11, in
+#                   chroots (scripts/run-in-debian.sh, this script with
+#                   --suite-only)
 # Every stage runs even when an earlier independent one failed; the exit code is
 # non-zero when anything failed, and a summary closes the output.
 #
+# Usage: scripts/run-tests.sh [--suite-only]
+#   --suite-only  only the build, ctest and the packaging test: what runs in
+#                 the chroots of the other Debian releases
 # Environment:
 #   JOBS=2               parallel compile jobs (the machine has 2 cores)
 #   CTEST_JOBS=1         tests run at once by ctest
@@ -23,13 +27,27 @@
 #   SKIP_FUZZ=1          skip the fuzzers (FUZZ_SECONDS=15: run time of each)
 #   SKIP_TSAN=1          skip the ThreadSanitizer build
 #   SKIP_PACKAGE=1       skip the packaging test
-#   SKIP_QT68=1          skip the Qt 6.8 header check
+#   SKIP_DEBIAN=1        skip the trixie and sid chroots (or SKIP_TRIXIE, SKIP_SID)
 #   SKIP_DEPS=1          do not run scripts/install-deps.sh
 # shellcheck disable=SC2317  # stage functions are called through run_stage
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
+
+suite_only=0
+for arg in "$@"; do
+    case "$arg" in
+        --suite-only) suite_only=1 ;;
+        *) echo "run-tests.sh: unknown argument: $arg" >&2; exit 2 ;;
+    esac
+done
+deps_args=()
+if [[ $suite_only -eq 1 ]]; then
+    deps_args=(--suite-only)
+    # Only the build, ctest and the packaging test; the host runs the rest.
+    export SKIP_ASAN=1 SKIP_FUZZ=1 SKIP_TSAN=1 SKIP_DEBIAN=1
+fi
 
 jobs="${JOBS:-2}"
 ctest_jobs="${CTEST_JOBS:-1}"
@@ -133,7 +151,7 @@ run_ctest() {
 if [[ "${SKIP_DEPS:-0}" == 1 ]]; then
     skip_stage deps "SKIP_DEPS=1"
 else
-    run_stage deps bash scripts/install-deps.sh
+    run_stage deps bash scripts/install-deps.sh "${deps_args[@]}"
 fi
 
 ci_built=0
@@ -152,7 +170,9 @@ fi
 
 # The API docs build warning-free; the desktop example shows itself in a real
 # window under Xvfb (kept as build-logs/desktop-example.png).
-if [[ $ci_built -eq 1 ]]; then
+if [[ $suite_only -eq 1 ]]; then
+    : # the host's stages
+elif [[ $ci_built -eq 1 ]]; then
     run_stage docs cmake --build build-ci --target docs
     run_stage screenshot bash scripts/desktop-screenshot.sh build-ci build-logs/desktop-example.png
 else
@@ -248,26 +268,27 @@ else
     skip_stage package "build-ci failed"
 fi
 
-# Users build with Qt 6.5-6.8 too: their code paths compile against Qt 6.8's
-# headers (Debian 13's packages, unpacked into build-qt68/, not installed).
-if [[ "${SKIP_QT68:-0}" == 1 ]]; then
-    skip_stage qt68-headers "SKIP_QT68=1"
-elif [[ $ci_built -eq 1 ]]; then
-    qt68_stage() {
-        local rc=0
-        python3 scripts/check-qt68-headers.py build-ci build-qt68 2>&1 |
-            tee "$logs/qt68-headers.log" || rc=$?
-        if [[ $rc -eq 77 ]]; then
-            echo "not checked: Debian's archive unreachable" >"$logs/.note"
-            return 0
-        fi
-        sed -n 's/^qt68-headers: //p' "$logs/qt68-headers.log" | tail -n 1 >"$logs/.note"
-        return "$rc"
-    }
-    run_stage qt68-headers qt68_stage
-else
-    skip_stage qt68-headers "build-ci failed"
-fi
+# The same suite on the other Qt versions users have: Debian 13 (Qt 6.8) and
+# sid (Qt 6.11), each in a chroot made or reused by scripts/run-in-debian.sh.
+debian_stage() {
+    local suite="$1" rc=0 log="$logs/debian-$1.log"
+    bash scripts/run-in-debian.sh "$suite" bash scripts/run-tests.sh --suite-only 2>&1 |
+        tee "$log" || rc=$?
+    local line
+    line="$(grep -E '^tests: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 || true)"
+    local qt
+    qt="$(grep -oE 'Qt [0-9]+\.[0-9]+\.[0-9]+' "$log" | head -n 1 || true)"
+    [[ -z "$line" ]] || echo "${line#tests: }${qt:+ ($qt)}" >"$logs/.note"
+    return "$rc"
+}
+for suite in trixie sid; do
+    skip_var="SKIP_${suite^^}"
+    if [[ "${SKIP_DEBIAN:-0}" == 1 || "${!skip_var:-0}" == 1 ]]; then
+        [[ $suite_only -eq 1 ]] || skip_stage "debian-$suite" "SKIP_DEBIAN or $skip_var"
+    else
+        run_stage "debian-$suite" debian_stage "$suite"
+    fi
+done
 
 # ---------------------------------------------------------------- summary
 echo
