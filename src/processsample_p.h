@@ -10,7 +10,9 @@
 // One reading of the process's resource usage, in the units of the exported
 // metrics (seconds, bytes, counts). A member without a value could not be read
 // on this platform or at this moment, and its metric is left out of the scrape.
-// Kept free of Qt so that the platform code stays plain system calls.
+// Kept free of Qt so that the platform code stays plain system calls: each
+// platform has a file of its own, processsample_<platform>.cpp, and CMake
+// builds only the one for the target.
 struct ProcessSample
 {
     std::optional<double> cpuSeconds;
@@ -31,6 +33,16 @@ bool isSupported();
 // so the collector asks once.
 std::optional<double> startTimeSeconds(std::string *errors);
 ProcessSample sample();
+
+// Appends to a comma-separated list of what could not be read; null is allowed.
+inline void addError(std::string *errors, const char *what)
+{
+    if (!errors)
+        return;
+    if (!errors->empty())
+        errors->append(", ");
+    errors->append(what);
+}
 } // namespace ProcessSampler
 
 #endif // PROCESSSAMPLE_P_H
