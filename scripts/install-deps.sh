@@ -65,7 +65,8 @@ packages=(
 )
 # The host (Debian 12) runs the stages that stay off the chroots: sanitizers and
 # libFuzzer (clang + compiler-rt), formatting, the API docs (Doxygen), the
-# desktop example's screenshot (Xvfb) and the chroots themselves (debootstrap).
+# desktop example's screenshot (Xvfb), the chroots themselves (debootstrap) and
+# the Windows process sampler's test (mingw-w64 cross compiler, Wine).
 host_packages=(
     clang
     libclang-rt-14-dev
@@ -73,6 +74,8 @@ host_packages=(
     doxygen
     xvfb
     debootstrap
+    g++-mingw-w64-x86-64-posix
+    wine64
 )
 if [[ -n "${QTPE_EXTRA_PACKAGES:-}" ]]; then
     # shellcheck disable=SC2206

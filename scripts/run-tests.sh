@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (.ci/run):
 #   1. install the Debian packages it needs        (scripts/install-deps.sh)
-#   2. build-ci/    warnings as errors, ctest (Qt 6.4, Debian 12)
+#   2. build-ci/    warnings as errors, ctest (Qt 6.4, Debian 12; with the
+#                   Windows process sampler, built by mingw-w64, under Wine)
 #   3. docs, screenshot: the API docs; the desktop example under Xvfb
 #   4. build-asan/  ASan + UBSan (+ LeakSanitizer), ctest
 #   5. build-fuzz/  libFuzzer targets of fuzz/, each run for a bounded time
@@ -154,11 +155,16 @@ else
     run_stage deps bash scripts/install-deps.sh "${deps_args[@]}"
 fi
 
+# The host also cross-builds the Windows process sampler and runs it under Wine
+# (autotests/processsample), a ctest test of build-ci.
+windows_sampler=ON
+[[ $suite_only -eq 0 ]] || windows_sampler=OFF
 ci_built=0
 run_stage build-ci configure_and_build build-ci \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DQTPROMETHEUSEXPORTER_WARNINGS_AS_ERRORS=ON \
     -DQTPROMETHEUSEXPORTER_BUILD_DOCS=ON \
+    -DQTPROMETHEUSEXPORTER_TEST_WINDOWS_SAMPLER="$windows_sampler" \
     -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
 [[ $last_rc -ne 0 ]] || ci_built=1
 

@@ -61,12 +61,13 @@ ProcessSample sample()
         addError(&sample.errors, "GetProcessTimes() failed");
 
     // As Go's client: the commit charge as virtual memory, the working set as
-    // resident memory, handles as descriptors.
-    PROCESS_MEMORY_COUNTERS_EX memory {};
+    // resident memory, handles as descriptors. The commit charge is read from
+    // PagefileUsage, which Windows documents as the same figure as the _EX
+    // struct's PrivateUsage; Wine fills only the former.
+    PROCESS_MEMORY_COUNTERS memory {};
     memory.cb = static_cast<DWORD>(sizeof memory);
-    if (::GetProcessMemoryInfo(process, reinterpret_cast<PROCESS_MEMORY_COUNTERS *>(&memory),
-                               static_cast<DWORD>(sizeof memory))) {
-        sample.virtualMemoryBytes = static_cast<double>(memory.PrivateUsage);
+    if (::GetProcessMemoryInfo(process, &memory, static_cast<DWORD>(sizeof memory))) {
+        sample.virtualMemoryBytes = static_cast<double>(memory.PagefileUsage);
         sample.residentMemoryBytes = static_cast<double>(memory.WorkingSetSize);
     } else {
         addError(&sample.errors, "GetProcessMemoryInfo() failed");
