@@ -9,7 +9,7 @@
 //   parameter names are case-insensitive; the versions we match have no letters);
 // - only the first 4 KiB count.
 
-#include "contentnegotiation_p.h"
+#include "exposition/contentnegotiation_p.h"
 #include "fuzzcheck.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)

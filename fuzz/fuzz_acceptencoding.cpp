@@ -6,7 +6,7 @@
 // - surrounding whitespace and letter case change nothing;
 // - only the first 4 KiB count.
 
-#include "contentnegotiation_p.h"
+#include "exposition/contentnegotiation_p.h"
 #include "fuzzcheck.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)

@@ -12,8 +12,8 @@
 //   parse to them (the key derivation takes ~1 ms, so only parsed headers pay it);
 // - constantTimeEquals() is ==.
 
-#include "basicauth_p.h"
 #include "fuzzcheck.h"
+#include "http/basicauth_p.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {

@@ -19,7 +19,7 @@
 // - closeConnection follows Connection, the HTTP/1.0 flag and the forced close.
 
 #include "fuzzcheck.h"
-#include "httprequest_p.h"
+#include "http/httprequest_p.h"
 
 #include <fuzzer/FuzzedDataProvider.h>
 

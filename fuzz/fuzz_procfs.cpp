@@ -7,8 +7,8 @@
 //   the result, whatever it holds: spaces, parentheses, newlines;
 // - lines before the "btime" line never change the boot time.
 
+#include "collectors/procfs_p.h"
 #include "fuzzcheck.h"
-#include "procfs_p.h"
 
 #include <string>
 #include <string_view>

@@ -14,7 +14,7 @@
 //   and its path ends with the group path.
 
 #include "fuzzcheck.h"
-#include "pushgatewayurl_p.h"
+#include "push/pushgatewayurl_p.h"
 
 #include <fuzzer/FuzzedDataProvider.h>
 

@@ -10,7 +10,7 @@
 //   HTTP/1.0 requests (only "lost" depends on when a request is taken).
 
 #include "fuzzcheck.h"
-#include "httpconnection_p.h"
+#include "http/httpconnection_p.h"
 
 #include <algorithm>
 #include <vector>

@@ -8,7 +8,7 @@
 //   always finds a token that was appended as one more element.
 
 #include "fuzzcheck.h"
-#include "httprequest_p.h"
+#include "http/httprequest_p.h"
 
 #include <cmath>
 #include <string>

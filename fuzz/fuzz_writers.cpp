@@ -25,9 +25,9 @@
 //   string: a length byte % 41, then that many bytes.
 //   number: a byte: < 24 a special value, < 128 (byte - 72) / 4, else 8 raw bytes.
 
+#include "exposition/openmetricswriter_p.h"
+#include "exposition/textwriter_p.h"
 #include "fuzzcheck.h"
-#include "openmetricswriter_p.h"
-#include "textwriter_p.h"
 
 #include <cmath>
 #include <cstring>

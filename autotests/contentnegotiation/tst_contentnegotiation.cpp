@@ -5,8 +5,8 @@
 
 #include <QtTest/qtest.h>
 
-#include "compression_p.h"
-#include "contentnegotiation_p.h"
+#include "exposition/compression_p.h"
+#include "exposition/contentnegotiation_p.h"
 #include "httptestclient.h"
 
 class tst_ContentNegotiation : public QObject

@@ -14,7 +14,7 @@
 
 #include <prometheus/metric_family.h>
 
-#include "procfs_p.h"
+#include "collectors/procfs_p.h"
 
 #include <cmath>
 #include <limits>

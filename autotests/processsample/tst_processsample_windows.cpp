@@ -10,7 +10,7 @@
 // Wine answers GetProcessHandleCount() with 0; the test accepts that there, and
 // only there, and says so in its output.
 
-#include "processsample_p.h"
+#include "collectors/processsample_p.h"
 
 #ifndef NOMINMAX
 #define NOMINMAX

@@ -24,8 +24,8 @@
 #include <thread>
 #include <vector>
 
+#include "exporter/renderworker_p.h"
 #include "httptestclient.h"
-#include "renderworker_p.h"
 #include "testgauges.h"
 
 using namespace std::chrono_literals;

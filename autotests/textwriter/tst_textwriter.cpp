@@ -6,9 +6,9 @@
 // the data itself (exactly) and with prometheus-cpp's TextSerializer (within
 // its 16 digits); promtool and a real OpenMetrics parser judge the output.
 
+#include "exposition/openmetricswriter_p.h"
+#include "exposition/textwriter_p.h"
 #include "expositionparser.h"
-#include "openmetricswriter_p.h"
-#include "textwriter_p.h"
 
 #include <QtCore/qfile.h>
 #include <QtCore/qfileinfo.h>

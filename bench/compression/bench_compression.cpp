@@ -1,15 +1,15 @@
 // Copyright (C) 2026 The QtPrometheusExporter authors
 // SPDX-License-Identifier: MIT
 
-// gzip of a scrape body: zlib (what src/compression.cpp uses) against
+// gzip of a scrape body: zlib (what src/exposition/compression.cpp uses) against
 // libdeflate, each at levels 1 and 6, on the text 0.0.4 bodies of 10 000 and
 // 100 000 series shaped like `exporter-demo --series N`, written by the
 // library's own writer. Times things, judges nothing; the figures go in
 // ../README.md. Every output is decompressed once (outside the timing) and
 // compared with the body.
 
-#include "compression_p.h"
-#include "textwriter_p.h"
+#include "exposition/compression_p.h"
+#include "exposition/textwriter_p.h"
 
 #include <benchmark/benchmark.h>
 
@@ -81,7 +81,7 @@ void verify(const QByteArray &gzip, const QByteArray &original)
         fail("a compressed body does not read back as the original");
 }
 
-// zlib with a gzip wrapper, as src/compression.cpp does it (one deflateInit2 per
+// zlib with a gzip wrapper, as src/exposition/compression.cpp does it (one deflateInit2 per
 // body, window 15, memLevel 8, output sized by deflateBound), at any level.
 QByteArray zlibGzip(const QByteArray &data, int level)
 {

@@ -5,8 +5,8 @@
 // TextSerializer on the same Collect() output, then prints the bytes/s of each
 // and the ratios. Times things, judges nothing; the figures go in ../README.md.
 
-#include "openmetricswriter_p.h"
-#include "textwriter_p.h"
+#include "exposition/openmetricswriter_p.h"
+#include "exposition/textwriter_p.h"
 
 #include <benchmark/benchmark.h>
 

@@ -1,8 +1,0 @@
-// Copyright (C) 2026 The QtPrometheusExporter authors
-// SPDX-License-Identifier: MIT
-
-#include "exporterlogging_p.h"
-
-// Warnings on by default: a timed-out update or a failed start must be visible
-// in an app that never configured logging.
-Q_LOGGING_CATEGORY(lcExporter, "qt.prometheus.exporter", QtWarningMsg)

@@ -1,0 +1,104 @@
+// Copyright (C) 2026 The QtPrometheusExporter authors
+// SPDX-License-Identifier: MIT
+
+#include "http/basicauth_p.h"
+
+#include <QtCore/qcryptographichash.h>
+#include <QtCore/qrandom.h>
+#include <QtNetwork/qpassworddigestor.h>
+
+namespace {
+// Enough to make an offline guess costly, little enough (about a millisecond)
+// for a refused scrape not to stall the event loop.
+constexpr int Pbkdf2Iterations = 4096;
+constexpr int HashLength = 32;
+constexpr qsizetype MaxRemembered = 16;
+} // namespace
+
+std::optional<std::pair<QString, QString>> parseBasicAuthorization(const QByteArray &header)
+{
+    if (header.size() > MaxAuthorizationLength)
+        return std::nullopt;
+    const QByteArray trimmed = header.trimmed();
+    const qsizetype space = trimmed.indexOf(' ');
+    if (space <= 0 || trimmed.left(space).compare("basic", Qt::CaseInsensitive) != 0)
+        return std::nullopt;
+    const auto result = QByteArray::fromBase64Encoding(trimmed.mid(space + 1).trimmed(),
+                                                       QByteArray::AbortOnBase64DecodingErrors);
+    if (!result)
+        return std::nullopt;
+    const QByteArray &decoded = result.decoded;
+    const qsizetype colon = decoded.indexOf(':');
+    if (colon < 0)
+        return std::nullopt;
+    return std::make_pair(QString::fromUtf8(decoded.left(colon)),
+                          QString::fromUtf8(decoded.mid(colon + 1)));
+}
+
+bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char difference = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        difference |= static_cast<unsigned char>(a.at(i) ^ b.at(i));
+    return difference == 0;
+}
+
+void BasicAuth::setCredentials(const QString &user, const QString &password)
+{
+    clear();
+    m_salt.resize(16);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(m_salt.data()), 4);
+    m_hash = derive(user, password);
+}
+
+void BasicAuth::setHandler(Handler handler)
+{
+    clear();
+    m_handler = std::move(handler);
+}
+
+void BasicAuth::clear()
+{
+    m_salt.clear();
+    m_hash.clear();
+    m_handler = nullptr;
+    m_accepted.clear();
+}
+
+QByteArray BasicAuth::derive(const QString &user, const QString &password) const
+{
+    // PBKDF2 keys HMAC with its password, and HMAC pads short keys with zero
+    // bytes: "pw" and "pw\0" would derive the same hash. A fixed-length digest
+    // first makes every distinct "user:password" a distinct key.
+    const QByteArray digest = QCryptographicHash::hash(
+        (user + QLatin1Char(':') + password).toUtf8(), QCryptographicHash::Sha256);
+    return QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, digest, m_salt,
+                                              Pbkdf2Iterations, HashLength);
+}
+
+bool BasicAuth::check(const QByteArray &authorizationHeader)
+{
+    if (!isEnabled())
+        return true;
+    const auto credentials = parseBasicAuthorization(authorizationHeader);
+    if (!credentials)
+        return false;
+    if (m_handler)
+        return m_handler(credentials->first, credentials->second);
+
+    const QByteArray fingerprint = QCryptographicHash::hash(m_salt + authorizationHeader.trimmed(),
+                                                            QCryptographicHash::Sha256);
+    bool remembered = false;
+    for (const QByteArray &accepted : std::as_const(m_accepted))
+        remembered |= constantTimeEquals(accepted, fingerprint);
+    if (remembered)
+        return true;
+    if (!constantTimeEquals(derive(credentials->first, credentials->second), m_hash))
+        return false;
+    if (m_accepted.size() >= MaxRemembered)
+        m_accepted.removeFirst();
+    m_accepted.append(fingerprint);
+    return true;
+}

@@ -1,0 +1,47 @@
+// Copyright (C) 2026 The QtPrometheusExporter authors
+// SPDX-License-Identifier: MIT
+
+#ifndef CONNECTIONGUARD_P_H
+#define CONNECTIONGUARD_P_H
+
+#include <QtCore/qlist.h>
+#include <QtCore/qobject.h>
+#include <QtCore/qpointer.h>
+
+#include <functional>
+
+#include "http/serverlimits_p.h"
+
+QT_BEGIN_NAMESPACE
+class QTcpSocket;
+QT_END_NAMESPACE
+
+class HttpConnection;
+
+// Every connection passes here before Qt's HTTP code sees it, whether it came
+// from the plain or the TLS listener: the connection cap, eviction of idle
+// connections, and the per-connection guards (read cap, timeouts, backlog).
+class ConnectionGuard
+{
+public:
+    ServerLimits limits;
+    std::function<void(CloseReason)> onClosed; // for the self metrics
+
+    // The socket to hand to Qt's HTTP code, or nullptr when it was turned away.
+    QTcpSocket *admit(QTcpSocket *socket);
+
+    QList<HttpConnection *> connections() const;
+    int count() const { return int(connections().size()); }
+    // Connections admitted since the last call, in order.
+    QList<QPointer<HttpConnection>> takeNewConnections();
+
+    void noteClosed(CloseReason reason) const;
+
+private:
+    void reject(QTcpSocket *socket);
+
+    QList<QPointer<HttpConnection>> m_connections;
+    QList<QPointer<HttpConnection>> m_newConnections;
+};
+
+#endif // CONNECTIONGUARD_P_H

@@ -1,0 +1,215 @@
+// Copyright (C) 2026 The QtPrometheusExporter authors
+// SPDX-License-Identifier: MIT
+
+#include "http/httpconnection_p.h"
+
+#include "http/connectionguard_p.h"
+
+#include <QtNetwork/qtcpsocket.h>
+#if QT_CONFIG(ssl)
+#include <QtNetwork/qsslsocket.h>
+#endif
+
+HttpConnection::HttpConnection(QTcpSocket *socket, ConnectionGuard *guard)
+    : QObject(socket), m_socket(socket), m_guard(guard)
+{
+    // Connected before QAbstractHttpServer connects its own slot, so this sees
+    // every byte before Qt's parser consumes it.
+    connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::beforeParser);
+    connect(socket, &QTcpSocket::bytesWritten, this, &HttpConnection::onBytesWritten);
+    socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, 256 * 1024);
+    // An answer is written whole, but in more than one write() when its body is
+    // large (Qt hands each buffered chunk to the kernel separately). With Nagle's
+    // algorithm the kernel would then hold the last segment back until the
+    // client acknowledges the previous one, and clients delay that ACK by up to
+    // 40 ms: every such scrape would take 40 ms longer.
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+
+    // A slow client is cut once its request header has taken too long: the
+    // deadline runs from the first byte (from the connection, for the first
+    // request) to the complete header, however slowly the bytes trickle in.
+    m_headerTimer.setSingleShot(true);
+    connect(&m_headerTimer, &QTimer::timeout, this, [this] {
+        m_guard->noteClosed(CloseReason::HeaderTimeout);
+        m_socket->abort();
+    });
+    m_idleTimer.setSingleShot(true);
+    connect(&m_idleTimer, &QTimer::timeout, this, [this] {
+        const auto sinceWrite = std::chrono::steady_clock::now() - m_lastWrite;
+        if (sinceWrite < m_guard->limits.idleTimeout) {
+            // The socket wrote since the timer started: count from then.
+            m_idleTimer.start(m_guard->limits.idleTimeout
+                              - std::chrono::duration_cast<std::chrono::milliseconds>(sinceWrite));
+            return;
+        }
+        if (unsentBytes() > 0) {
+            // The client has taken nothing of its answer for a whole idle
+            // timeout, holding less than the backlog limit: a graceful close
+            // would wait for it for ever.
+            m_guard->noteClosed(CloseReason::WriteTimeout);
+            m_socket->abort();
+            return;
+        }
+        m_guard->noteClosed(CloseReason::IdleTimeout);
+        close();
+    });
+    m_headerTimer.start(m_guard->limits.headerTimeout);
+}
+
+void HttpConnection::replyOpened()
+{
+    ++m_outstanding;
+    updateTimers();
+}
+
+void HttpConnection::replyClosed()
+{
+    --m_outstanding;
+    updateTimers();
+}
+
+bool HttpConnection::isIdle() const
+{
+    return m_outstanding == 0 && m_scanner.isBetweenRequests() && unsentBytes() == 0
+        && m_socket->bytesAvailable() == 0;
+}
+
+qint64 HttpConnection::unsentBytes() const
+{
+    qint64 unsent = m_socket->bytesToWrite();
+#if QT_CONFIG(ssl)
+    // What TLS has already encrypted waits in a buffer of its own.
+    if (const auto *tls = qobject_cast<const QSslSocket *>(m_socket))
+        unsent += tls->encryptedBytesToWrite();
+#endif
+    return unsent;
+}
+
+void HttpConnection::updateTimers()
+{
+    if (m_outstanding > 0 || m_headerTimer.isActive()) {
+        m_idleTimer.stop();
+        return;
+    }
+    // Idle time counts from the moment the last answer was fully sent or, while
+    // one is still being sent, from the last bytes the client took.
+    if (!m_idleTimer.isActive())
+        m_idleTimer.start(m_guard->limits.idleTimeout);
+}
+
+void HttpConnection::onBytesWritten()
+{
+    // Progress: the idle time counts from here. Noted rather than restarting the
+    // timer, which re-registers it with the event dispatcher on every write
+    // (callgrind: 1.4 k instructions more per scrape, 0.3 % at 100 series).
+    m_lastWrite = std::chrono::steady_clock::now();
+    updateTimers();
+}
+
+bool HttpConnection::checkWriteBacklog()
+{
+    if (unsentBytes() <= m_guard->limits.maxWriteBacklog)
+        return true;
+    m_guard->noteClosed(CloseReason::WriteBacklog);
+    m_socket->abort();
+    return false;
+}
+
+void HttpConnection::close()
+{
+    m_headerTimer.stop();
+    m_idleTimer.stop();
+    m_socket->disconnectFromHost();
+}
+
+void HttpConnection::write(QByteArray head, const QByteArray &body)
+{
+    // A large body is shared with the render, not copied: QIODevice keeps it as
+    // a chunk of its write buffer.
+    if (body.size() < CoalesceBodyLimit) {
+        head += body;
+        m_socket->write(head);
+    } else {
+        m_socket->write(head);
+        m_socket->write(body);
+    }
+}
+
+void HttpConnection::attachAfterParser()
+{
+    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::afterParser,
+            Qt::UniqueConnection);
+}
+
+HttpConnection *HttpConnection::fromSocket(QTcpSocket *socket)
+{
+    if (!socket)
+        return nullptr;
+    return socket->findChild<HttpConnection *>(QString(), Qt::FindDirectChildrenOnly);
+}
+
+void HttpConnection::beforeParser()
+{
+    // Feed only what arrived since the parser last ran: Qt 6.4 reads everything
+    // on each readyRead, Qt 6.5+ leaves bytes unread while an answer is pending.
+    const qint64 available = m_socket->bytesAvailable();
+    if (available > m_scannedUnread) {
+        m_idleTimer.stop();
+        if (!m_headerTimer.isActive())
+            m_headerTimer.start(m_guard->limits.headerTimeout);
+        const QByteArray buffered = m_socket->peek(available);
+        m_scanner.feed(buffered.constData() + m_scannedUnread,
+                       buffered.size() - qsizetype(m_scannedUnread));
+    }
+    m_scannedUnread = available;
+}
+
+void HttpConnection::afterParser()
+{
+    m_scannedUnread = qMin(m_scannedUnread, m_socket->bytesAvailable());
+    // Every request that arrived completely has been handed out by now.
+    if (m_scanner.isBetweenRequests())
+        m_headerTimer.stop();
+    updateTimers();
+}
+
+#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+quint64 HttpConnection::enqueue()
+{
+    const quint64 sequence = m_nextSequence++;
+    Slot slot;
+    slot.sequence = sequence;
+    m_slots.push_back(std::move(slot));
+    return sequence;
+}
+
+void HttpConnection::complete(quint64 sequence, QByteArray bytes, QByteArray body, bool close)
+{
+    for (Slot &slot : m_slots) {
+        if (slot.sequence == sequence) {
+            slot.ready = true;
+            slot.close = close;
+            slot.bytes = std::move(bytes);
+            slot.body = std::move(body);
+            break;
+        }
+    }
+    flush();
+}
+
+void HttpConnection::flush()
+{
+    while (!m_closing && !m_slots.empty() && m_slots.front().ready) {
+        Slot slot = std::move(m_slots.front());
+        m_slots.pop_front();
+        if (m_socket->state() != QAbstractSocket::ConnectedState || !checkWriteBacklog())
+            return;
+        write(std::move(slot.bytes), slot.body);
+        if (slot.close) {
+            m_closing = true;
+            m_slots.clear();
+            m_socket->disconnectFromHost(); // flushes what was written, then closes
+        }
+    }
+}
+#endif

@@ -1,0 +1,96 @@
+// Copyright (C) 2026 The QtPrometheusExporter authors
+// SPDX-License-Identifier: MIT
+
+#ifndef HTTPCONNECTION_P_H
+#define HTTPCONNECTION_P_H
+
+#include <QtCore/qbytearray.h>
+#include <QtCore/qobject.h>
+#include <QtCore/qtimer.h>
+
+#include "http/requestlinescanner_p.h"
+
+#include <chrono>
+#include <deque>
+
+QT_BEGIN_NAMESPACE
+class QTcpSocket;
+QT_END_NAMESPACE
+
+// Per-socket state, a child of the socket so that it dies with it. Replies hold a
+// QPointer to it: a null pointer is how a late answer learns its client is gone.
+class ConnectionGuard;
+
+class HttpConnection : public QObject
+{
+    Q_OBJECT
+public:
+    HttpConnection(QTcpSocket *socket, ConnectionGuard *guard);
+
+    static HttpConnection *fromSocket(QTcpSocket *socket);
+    QTcpSocket *socket() const { return m_socket; }
+    RequestLineScanner::Line takeRequestLine() { return m_scanner.takeNext(); }
+
+    // Connects the slot that must run after Qt's parser has read from the socket.
+    void attachAfterParser();
+
+    // Replies owed on this connection; while there are any, no timeout applies
+    // (the scrape's own update timeout bounds the wait).
+    void replyOpened();
+    void replyClosed();
+    // Nothing owed, nothing half-received, nothing left to send.
+    bool isIdle() const;
+    // Written and not yet handed to the kernel, TLS's encrypted bytes included.
+    qint64 unsentBytes() const;
+    // False, and the connection aborted, when the client has stopped reading.
+    bool checkWriteBacklog();
+    // Closes gracefully: what was written is still sent.
+    void close();
+    // Writes an answer's head and body: a small body in the same write(), a
+    // large one shared with the render rather than copied.
+    void write(QByteArray head, const QByteArray &body);
+
+#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+    // Qt 6.4 neither orders deferred answers nor honours "Connection: close",
+    // so answers are queued here and written strictly in request order.
+    quint64 enqueue();
+    void complete(quint64 sequence, QByteArray bytes, QByteArray body, bool close);
+
+private:
+    struct Slot
+    {
+        quint64 sequence = 0;
+        bool ready = false;
+        bool close = false;
+        QByteArray bytes;
+        QByteArray body;
+    };
+    void flush();
+
+    std::deque<Slot> m_slots;
+    quint64 m_nextSequence = 0;
+    bool m_closing = false;
+#endif
+
+private:
+    // Bodies below this are copied behind their header (one write(); a copy of
+    // a few KiB costs less than a second trip through the event loop).
+    static constexpr qsizetype CoalesceBodyLimit = 64 * 1024;
+
+    void beforeParser();
+    void afterParser();
+    void updateTimers();
+    void onBytesWritten();
+
+    QTcpSocket *m_socket;
+    ConnectionGuard *m_guard;
+    QTimer m_headerTimer;
+    QTimer m_idleTimer;
+    std::chrono::steady_clock::time_point m_lastWrite;
+    int m_outstanding = 0;
+    RequestLineScanner m_scanner;
+    // Bytes still in the socket's buffer that the scanner has already seen.
+    qint64 m_scannedUnread = 0;
+};
+
+#endif // HTTPCONNECTION_P_H

@@ -1,0 +1,126 @@
+// Copyright (C) 2026 The QtPrometheusExporter authors
+// SPDX-License-Identifier: MIT
+
+#include "http/httpreply_p.h"
+
+#include "logging_p.h"
+
+#include <QtNetwork/qtcpsocket.h>
+
+#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+HttpReply::HttpReply(HttpConnection *connection, bool head, bool close)
+    : m_connection(connection), m_head(head), m_close(close)
+{
+    if (connection) {
+        m_sequence = connection->enqueue();
+        connection->replyOpened();
+    }
+}
+#else
+HttpReply::HttpReply(QHttpServerResponder &&responder, HttpConnection *connection, bool head,
+                     bool close)
+    : m_connection(connection), m_head(head), m_close(close)
+{
+    m_responder.emplace(std::move(responder));
+    if (connection)
+        connection->replyOpened();
+}
+#endif
+
+HttpReply::~HttpReply()
+{
+    // Every request is owed an answer, or the client hangs until its own timeout
+    // (and on Qt 6.4 every later answer on the connection waits behind this one).
+    if (!m_sent) {
+        HttpResponse unavailable;
+        unavailable.statusCode = 503;
+        unavailable.contentType = QByteArrayLiteral("text/plain; charset=utf-8");
+        unavailable.body = QByteArrayLiteral("The exporter stopped before answering.\n");
+        send(unavailable);
+    }
+}
+
+void HttpReply::markSent()
+{
+    m_sent = true;
+    if (m_connection)
+        m_connection->replyClosed();
+}
+
+bool HttpReply::isClientConnected() const
+{
+    return m_connection && m_connection->socket()->state() == QAbstractSocket::ConnectedState;
+}
+
+QByteArray HttpReply::reasonPhrase(int statusCode)
+{
+    switch (statusCode) {
+    case 200:
+        return QByteArrayLiteral("OK");
+    case 400:
+        return QByteArrayLiteral("Bad Request");
+    case 401:
+        return QByteArrayLiteral("Unauthorized");
+    case 404:
+        return QByteArrayLiteral("Not Found");
+    case 405:
+        return QByteArrayLiteral("Method Not Allowed");
+    case 500:
+        return QByteArrayLiteral("Internal Server Error");
+    case 503:
+        return QByteArrayLiteral("Service Unavailable");
+    default:
+        return QByteArrayLiteral("Unknown");
+    }
+}
+
+QByteArray HttpReply::statusAndHeaders(const HttpResponse &response, qsizetype bodyLength) const
+{
+    QByteArray bytes;
+    bytes.reserve(160);
+    bytes += "HTTP/1.1 " + QByteArray::number(response.statusCode) + ' '
+        + reasonPhrase(response.statusCode) + "\r\n";
+    bytes += "Content-Type: " + response.contentType + "\r\n";
+    bytes += "Content-Length: " + QByteArray::number(bodyLength) + "\r\n";
+    for (const auto &[name, value] : response.headers)
+        bytes += name + ": " + value + "\r\n";
+    if (m_close)
+        bytes += "Connection: close\r\n";
+    bytes += "\r\n";
+    return bytes;
+}
+
+qint64 HttpReply::send(const HttpResponse &response)
+{
+    if (m_sent)
+        return -1;
+    markSent();
+    // The status line and headers are ours on every Qt version, so that the
+    // bytes on the wire do not change with it: Qt 6.8's responder lower-cases
+    // header names and puts Content-Length: 0 on a HEAD answer.
+    const QByteArray &body = m_head ? QByteArray() : response.body;
+    QByteArray bytes = statusAndHeaders(response, response.body.size());
+
+#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+    // Qt 6.4's responder holds a raw socket pointer (a crash once the client has
+    // left) and neither orders answers nor closes the connection, so the answer
+    // is queued behind earlier answers on the same connection.
+    if (!isClientConnected())
+        return -1;
+    m_connection->complete(m_sequence, std::move(bytes), body, m_close);
+    return body.size();
+#else
+    // Qt 6.5+ reads no further request while a responder exists, so this answer
+    // is the only one the connection owes: it goes straight to the socket, and
+    // dropping the responder unwritten resumes reading.
+    if (!isClientConnected() || !m_connection->checkWriteBacklog()) {
+        m_responder.reset();
+        return -1;
+    }
+    m_connection->write(std::move(bytes), body);
+    m_responder.reset();
+    if (m_close && isClientConnected())
+        m_connection->socket()->disconnectFromHost();
+    return body.size();
+#endif
+}

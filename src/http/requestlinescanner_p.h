@@ -1,0 +1,39 @@
+// Copyright (C) 2026 The QtPrometheusExporter authors
+// SPDX-License-Identifier: MIT
+
+#ifndef REQUESTLINESCANNER_P_H
+#define REQUESTLINESCANNER_P_H
+
+#include <QtCore/qbytearray.h>
+
+#include <deque>
+
+// Follows the request lines of one connection as the bytes arrive, because
+// QHttpServerRequest does not tell the HTTP version (needed to close HTTP/1.0
+// connections). Only bodiless requests can be followed; after a request with a
+// body every further request is answered with the connection closed.
+class RequestLineScanner
+{
+public:
+    struct Line
+    {
+        bool http10 = false;
+        bool lost = false; // the scanner could not follow this request
+    };
+
+    void feed(const char *data, qsizetype size);
+    Line takeNext();
+    // No request is partly received.
+    bool isBetweenRequests() const { return m_state == State::BetweenRequests; }
+
+private:
+    enum class State { BetweenRequests, RequestLine, Headers, Lost };
+    void finishLine();
+
+    State m_state = State::BetweenRequests;
+    QByteArray m_line;
+    bool m_lineTooLong = false;
+    std::deque<Line> m_lines;
+};
+
+#endif // REQUESTLINESCANNER_P_H

@@ -1,0 +1,11 @@
+// Copyright (C) 2026 The QtPrometheusExporter authors
+// SPDX-License-Identifier: MIT
+
+#ifndef LOGGING_P_H
+#define LOGGING_P_H
+
+#include <QtCore/qloggingcategory.h>
+
+Q_DECLARE_LOGGING_CATEGORY(lcExporter)
+
+#endif // LOGGING_P_H

@@ -1,0 +1,907 @@
+// Copyright (C) 2026 The QtPrometheusExporter authors
+// SPDX-License-Identifier: MIT
+
+#include <QtPrometheusExporter/prometheuspusher.h>
+
+#include "push/prometheuspusher_p.h"
+#include "push/pushgatewayurl_p.h"
+
+#include <QtCore/qcoreapplication.h>
+#include <QtCore/qeventloop.h>
+#include <QtCore/qloggingcategory.h>
+#include <QtNetwork/qnetworkaccessmanager.h>
+#include <QtNetwork/qnetworkrequest.h>
+#if QT_CONFIG(ssl)
+#include <QtNetwork/qsslerror.h>
+#endif
+
+#include <prometheus/collectable.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <algorithm>
+#include <exception>
+#include <utility>
+
+/*!
+    \class PrometheusPusher
+    \brief Pushes prometheus-cpp metrics to a Prometheus Pushgateway from the Qt
+    event loop.
+
+    Short-lived tools and batch jobs end before any scrape can reach them; they
+    push their metrics to a Pushgateway instead, which keeps them for Prometheus.
+    The pusher sends the registry (and any registered collectables) in the text
+    format with QNetworkAccessManager and never blocks the calling thread, except
+    for the one final push on quit (see pushOnQuit).
+
+    A group is addressed by the job name and the grouping labels; the URL is
+    built with the Pushgateway's encoding rules, including the \c{@base64} form
+    for values that contain \c{/} or are empty. push() replaces the whole group
+    (PUT), pushAdd() replaces only the metrics with the same names (POST),
+    deleteGroup() removes the group (DELETE). start() pushes periodically.
+
+    One request is on the wire at a time and operations are sent in the order
+    they were asked for; asking again for the operation that is already waiting
+    merges into it, and a periodic push that falls due while a request is still
+    running is skipped. Every request ends in pushSucceeded() or pushFailed()
+    with an error text that names the HTTP status and the gateway's message.
+
+    Logging category: \c{qt.prometheus.exporter.pusher}.
+*/
+
+/*!
+    \enum PrometheusPusher::Operation
+    \value Push      PUT: the pushed metrics replace every metric of the group.
+    \value PushAdd   POST: the pushed metrics replace only the group's metrics
+                     with the same names; the others stay.
+    \value Delete    DELETE: the group is removed from the gateway.
+*/
+
+/*!
+    \enum PrometheusPusher::Error
+    \value NoError                    The last request succeeded.
+    \value InvalidConfigurationError  No usable gateway URL, an empty job name or
+                                      an invalid grouping label name; nothing was sent.
+    \value CollectError               A collectable threw while collecting; nothing
+                                      was sent.
+    \value ConnectionError            The gateway could not be reached (refused,
+                                      host not found, connection lost).
+    \value TlsError                   The TLS handshake failed, for example an
+                                      untrusted certificate.
+    \value TimeoutError               No complete answer within timeout().
+    \value HttpError                  The gateway answered with a status other than
+                                      2xx (redirects included, they are not followed).
+*/
+
+/*!
+    \fn void PrometheusPusher::pushSucceeded(PrometheusPusher::Operation operation)
+    Emitted when the gateway accepted \a operation (answered 2xx).
+*/
+
+/*!
+    \fn void PrometheusPusher::pushFailed(PrometheusPusher::Operation operation,
+                                          PrometheusPusher::Error error,
+                                          const QString &errorString)
+    Emitted when \a operation failed; \a errorString names the method, the URL,
+    the HTTP status and the gateway's message, and is also logged as a warning.
+    The next operation is sent all the same: there is no automatic retry, the
+    next periodic push is the retry.
+*/
+
+/*!
+    \variable PrometheusPusher::DefaultInterval
+    The default interval of periodic pushes, in milliseconds: 15 000.
+*/
+
+/*!
+    \variable PrometheusPusher::DefaultTimeout
+    The default timeout of one request, in milliseconds: 10 000.
+*/
+
+namespace {
+Q_LOGGING_CATEGORY(lcPusher, "qt.prometheus.exporter.pusher", QtWarningMsg)
+
+constexpr char contentTypeText004[] = "text/plain; version=0.0.4; charset=utf-8";
+
+bool sameCollectable(const std::weak_ptr<prometheus::Collectable> &a,
+                     const std::weak_ptr<prometheus::Collectable> &b)
+{
+    return !a.owner_before(b) && !b.owner_before(a);
+}
+
+QByteArray verb(PrometheusPusher::Operation operation)
+{
+    switch (operation) {
+    case PrometheusPusher::Operation::Push:
+        return QByteArrayLiteral("PUT");
+    case PrometheusPusher::Operation::PushAdd:
+        return QByteArrayLiteral("POST");
+    case PrometheusPusher::Operation::Delete:
+        break;
+    }
+    return QByteArrayLiteral("DELETE");
+}
+
+// The gateway's answer as one line of text: it goes into an error message.
+QString oneLine(const QByteArray &bytes)
+{
+    QString text = QString::fromUtf8(bytes).trimmed();
+    for (QChar &c : text) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+            c = QLatin1Char(' ');
+    }
+    return text;
+}
+} // namespace
+
+PrometheusPusherPrivate::PrometheusPusherPrivate(PrometheusPusher *q,
+                                                 std::shared_ptr<prometheus::Registry> registry)
+    : q_ptr(q), registry(registry ? std::move(registry) : std::make_shared<prometheus::Registry>())
+{ }
+
+PrometheusPusherPrivate::~PrometheusPusherPrivate() = default;
+
+void PrometheusPusherPrivate::request(Operation operation)
+{
+    if (!busy) {
+        send(operation);
+        return;
+    }
+    if (!queue.empty() && queue.back() == operation) {
+        qCDebug(lcPusher) << "merging" << operation << "into the one already waiting";
+        return;
+    }
+    queue.push_back(operation);
+}
+
+void PrometheusPusherPrivate::onIntervalTimeout()
+{
+    // A push still on the wire is not duplicated: the next tick sends fresh values.
+    if (busy) {
+        qCDebug(lcPusher) << "skipping a periodic push: the previous request is still running";
+        return;
+    }
+    request(method);
+}
+
+void PrometheusPusherPrivate::send(Operation operation)
+{
+    Q_Q(PrometheusPusher);
+    busy = true;
+    current = operation;
+    const quint64 id = ++requestId;
+    answer.clear();
+    sslErrors.clear();
+    timedOut = false;
+    QString message;
+    currentUrl = PushgatewayUrl::groupUrl(gatewayUrl, job, groupingLabels, &message);
+
+    QPointer<PrometheusPusher> guard(q);
+    setPushing(true);
+    if (!guard || id != requestId)
+        return; // a slot on pushingChanged() destroyed the pusher
+
+    if (currentUrl.isEmpty()) {
+        failLater(
+            Error::InvalidConfigurationError,
+            QStringLiteral("cannot %1: %2").arg(QString::fromLatin1(verb(operation)), message));
+        return;
+    }
+    QByteArray body;
+    if (operation != Operation::Delete && !collect(&body, &message)) {
+        failLater(Error::CollectError, message);
+        return;
+    }
+
+    QNetworkRequest networkRequest(currentUrl);
+    // A redirect would turn a PUT into a GET and could carry the credentials
+    // elsewhere; a gateway that redirects is reported instead.
+    networkRequest.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                                QNetworkRequest::ManualRedirectPolicy);
+    networkRequest.setHeader(QNetworkRequest::UserAgentHeader,
+                             QByteArrayLiteral("QtPrometheusExporter"));
+    // HTTP/1.1 only: one request at a time gains nothing from HTTP/2, and Qt 6.4's
+    // HTTP/2 client crashes now and then in its network thread when a gateway
+    // answers 401 (seen in tst_prometheuspusher, about one run in fifteen).
+    networkRequest.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    if (!authorization.isEmpty())
+        networkRequest.setRawHeader(QByteArrayLiteral("Authorization"), authorization);
+#if QT_CONFIG(ssl)
+    if (sslConfiguration && currentUrl.scheme() == QLatin1String("https"))
+        networkRequest.setSslConfiguration(*sslConfiguration);
+#endif
+
+    QNetworkReply *newReply = nullptr;
+    switch (operation) {
+    case Operation::Push:
+        networkRequest.setHeader(QNetworkRequest::ContentTypeHeader,
+                                 QByteArray(contentTypeText004));
+        newReply = network->put(networkRequest, body);
+        break;
+    case Operation::PushAdd:
+        networkRequest.setHeader(QNetworkRequest::ContentTypeHeader,
+                                 QByteArray(contentTypeText004));
+        newReply = network->post(networkRequest, body);
+        break;
+    case Operation::Delete:
+        newReply = network->deleteResource(networkRequest);
+        break;
+    }
+    reply = newReply;
+    QObject::connect(newReply, &QNetworkReply::readyRead, q, [this] { onReadyRead(); });
+    QObject::connect(newReply, &QNetworkReply::finished, q,
+                     [this, newReply] { onReplyFinished(newReply); });
+#if QT_CONFIG(ssl)
+    QObject::connect(newReply, &QNetworkReply::sslErrors, q,
+                     [this, newReply](const QList<QSslError> &errors) {
+                         if (newReply != reply)
+                             return;
+                         QStringList texts;
+                         for (const QSslError &e : errors)
+                             texts.append(e.errorString());
+                         sslErrors = texts.join(QLatin1String("; "));
+                     });
+#endif
+    timeoutTimer->start(timeoutMs);
+    qCDebug(lcPusher).noquote() << verb(operation) << currentUrl.toDisplayString() << body.size()
+                                << "bytes";
+}
+
+void PrometheusPusherPrivate::failLater(Error newError, const QString &message)
+{
+    Q_Q(PrometheusPusher);
+    // Reported from the event loop, as a network failure would be: a slot never
+    // runs inside the push() call that caused it.
+    const quint64 id = requestId;
+    QMetaObject::invokeMethod(
+        q,
+        [this, id, newError, message] {
+            if (busy && id == requestId && !reply)
+                complete(newError, message);
+        },
+        Qt::QueuedConnection);
+}
+
+bool PrometheusPusherPrivate::collect(QByteArray *body, QString *message) const
+{
+    // A collectable is user code: an exception from it must not cross into Qt's
+    // event loop; it fails this push with a message instead.
+    try {
+        std::vector<prometheus::MetricFamily> families = registry->Collect();
+        for (const auto &weak : collectables) {
+            if (const auto collectable = weak.lock()) {
+                auto collected = collectable->Collect();
+                families.insert(families.end(), std::make_move_iterator(collected.begin()),
+                                std::make_move_iterator(collected.end()));
+            }
+        }
+        *body = serialize(families);
+        return true;
+    } catch (const std::exception &e) {
+        *message = QStringLiteral("collecting metrics failed: %1").arg(QString::fromUtf8(e.what()));
+    } catch (...) {
+        *message = QStringLiteral("collecting metrics failed: unknown exception");
+    }
+    return false;
+}
+
+// The one place the text format is written; the library's faster writer
+// replaces prometheus-cpp's serializer here.
+QByteArray PrometheusPusherPrivate::serialize(const std::vector<prometheus::MetricFamily> &families)
+{
+    const std::string text = prometheus::TextSerializer().Serialize(families);
+    return QByteArray(text.data(), qsizetype(text.size()));
+}
+
+void PrometheusPusherPrivate::onReadyRead()
+{
+    if (!reply)
+        return;
+    // Keep the start of the answer for the error message and drop the rest, so
+    // a gateway that talks too much cannot fill the memory.
+    while (reply->bytesAvailable() > 0) {
+        const QByteArray chunk = reply->read(64 * 1024);
+        if (chunk.isEmpty())
+            break;
+        if (answer.size() < MaxMessageBytes)
+            answer.append(chunk.left(MaxMessageBytes - answer.size()));
+    }
+}
+
+void PrometheusPusherPrivate::onTimeout()
+{
+    if (!reply)
+        return;
+    timedOut = true;
+    reply->abort(); // finished() follows, from inside abort()
+}
+
+void PrometheusPusherPrivate::onReplyFinished(QNetworkReply *finished)
+{
+    finished->deleteLater();
+    if (finished != reply)
+        return;
+    onReadyRead();
+    timeoutTimer->stop();
+    reply = nullptr;
+
+    const QString what = QString::fromLatin1(verb(current)) + QLatin1Char(' ')
+        + currentUrl.toDisplayString(QUrl::RemoveUserInfo);
+    const int status = finished->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (timedOut) {
+        complete(Error::TimeoutError,
+                 QStringLiteral("%1: no answer from the Pushgateway within %2 ms")
+                     .arg(what, QString::number(timeoutMs)));
+        return;
+    }
+    if (status != 0 && (status < 200 || status > 299)) {
+        const QString reason = QString::fromUtf8(
+            finished->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray());
+        QString text = QStringLiteral("%1: the Pushgateway answered HTTP %2")
+                           .arg(what, QString::number(status));
+        if (!reason.isEmpty())
+            text += QLatin1Char(' ') + reason;
+        const QString gatewayMessage = oneLine(answer);
+        if (!gatewayMessage.isEmpty())
+            text += QStringLiteral(": ") + gatewayMessage;
+        if (status >= 300 && status < 400) {
+            text += QStringLiteral(" (redirects are not followed; point the gateway URL at %1)")
+                        .arg(QString::fromUtf8(finished->rawHeader("Location")));
+        }
+        complete(Error::HttpError, text);
+        return;
+    }
+    if (finished->error() != QNetworkReply::NoError) {
+        const bool tls = finished->error() == QNetworkReply::SslHandshakeFailedError;
+        QString detail = finished->errorString();
+        if (tls && !sslErrors.isEmpty())
+            detail = sslErrors;
+        complete(tls ? Error::TlsError : Error::ConnectionError,
+                 QStringLiteral("%1: %2 the Pushgateway: %3")
+                     .arg(what,
+                          tls ? QStringLiteral("TLS handshake failed with")
+                              : QStringLiteral("cannot reach"),
+                          detail));
+        return;
+    }
+    complete(Error::NoError, QString());
+}
+
+void PrometheusPusherPrivate::complete(Error newError, const QString &message)
+{
+    Q_Q(PrometheusPusher);
+    // Still busy while the signal is out, so that what a slot asks for queues up
+    // behind the operations that were already waiting.
+    reply = nullptr;
+    error = newError;
+    errorString = message;
+    const Operation operation = current;
+    QPointer<PrometheusPusher> guard(q);
+    if (newError == Error::NoError) {
+        qCDebug(lcPusher) << operation << "succeeded";
+        Q_EMIT q->pushSucceeded(operation);
+    } else {
+        qCWarning(lcPusher).noquote() << message;
+        Q_EMIT q->pushFailed(operation, newError, message);
+    }
+    if (!guard)
+        return; // a slot destroyed the pusher
+    busy = false;
+    if (!queue.empty()) {
+        const Operation next = queue.front();
+        queue.pop_front();
+        send(next);
+        return;
+    }
+    setPushing(false);
+}
+
+void PrometheusPusherPrivate::setPushing(bool value)
+{
+    Q_Q(PrometheusPusher);
+    if (pushing == value)
+        return;
+    pushing = value;
+    Q_EMIT q->pushingChanged(value);
+}
+
+void PrometheusPusherPrivate::connectAboutToQuit()
+{
+    Q_Q(PrometheusPusher);
+    if (quitConnection || !pushOnQuit)
+        return;
+    if (auto *app = QCoreApplication::instance()) {
+        quitConnection
+            = QObject::connect(app, &QCoreApplication::aboutToQuit, q, [this] { onAboutToQuit(); });
+    }
+}
+
+void PrometheusPusherPrivate::onAboutToQuit()
+{
+    Q_Q(PrometheusPusher);
+    if (!pushOnQuit)
+        return;
+    QPointer<PrometheusPusher> guard(q);
+    q->stop();
+    if (!guard)
+        return;
+    request(method);
+    if (!guard || !pushing)
+        return;
+
+    // The application's event loop has ended, so nothing would ever deliver the
+    // answer: a local loop runs until this and every request before it is done.
+    // Each request is bounded by the timeout, so quitting is delayed by at most
+    // that much per request; the timer below only guards against the unforeseen.
+    QEventLoop loop;
+    QObject::connect(q, &PrometheusPusher::pushingChanged, &loop, [&loop](bool stillPushing) {
+        if (!stillPushing)
+            loop.quit();
+    });
+    QTimer bound;
+    bound.setSingleShot(true);
+    QObject::connect(&bound, &QTimer::timeout, &loop, &QEventLoop::quit);
+    bound.start(qint64(timeoutMs) * qint64(queue.size() + 1) + 1000);
+    qCDebug(lcPusher) << "waiting for the final push before quitting";
+    loop.exec(QEventLoop::ExcludeUserInputEvents);
+}
+
+void PrometheusPusherPrivate::emitGroupUrlIfChanged()
+{
+    Q_Q(PrometheusPusher);
+    const QUrl url = q->groupUrl();
+    if (url == lastGroupUrl)
+        return;
+    lastGroupUrl = url;
+    Q_EMIT q->groupUrlChanged(url);
+}
+
+/*! Constructs a pusher with a registry of its own. */
+PrometheusPusher::PrometheusPusher(QObject *parent)
+    : PrometheusPusher(std::make_shared<prometheus::Registry>(), parent)
+{ }
+
+/*!
+    Constructs a pusher that pushes \a registry (a new one when null). The
+    registry may be shared with an exporter or other code.
+*/
+PrometheusPusher::PrometheusPusher(std::shared_ptr<prometheus::Registry> registry, QObject *parent)
+    : QObject(parent), d_ptr(new PrometheusPusherPrivate(this, std::move(registry)))
+{
+    Q_D(PrometheusPusher);
+    d->network = new QNetworkAccessManager(this);
+    d->intervalTimer = new QTimer(this);
+    d->intervalTimer->setInterval(d->intervalMs);
+    connect(d->intervalTimer, &QTimer::timeout, this, [d] { d->onIntervalTimeout(); });
+    d->timeoutTimer = new QTimer(this);
+    d->timeoutTimer->setSingleShot(true);
+    connect(d->timeoutTimer, &QTimer::timeout, this, [d] { d->onTimeout(); });
+}
+
+/*!
+    Destroys the pusher. A request still on the wire is aborted without a
+    signal; operations still waiting are dropped.
+*/
+PrometheusPusher::~PrometheusPusher()
+{
+    Q_D(PrometheusPusher);
+    // No signal may reach a half-destroyed object from here on.
+    QSignalBlocker blocker(this);
+    d->queue.clear();
+    if (QNetworkReply *reply = d->reply.data()) {
+        d->reply = nullptr;
+        reply->disconnect(this);
+        reply->abort();
+        delete reply;
+    }
+    delete d->network;
+    d->network = nullptr;
+}
+
+/*! Returns the registry this pusher pushes. */
+std::shared_ptr<prometheus::Registry> PrometheusPusher::registry() const
+{
+    Q_D(const PrometheusPusher);
+    return d->registry;
+}
+
+/*!
+    Adds \a collectable to what every push collects, besides the registry.
+    The pusher does not keep it alive; an expired pointer is skipped.
+*/
+void PrometheusPusher::registerCollectable(
+    const std::weak_ptr<prometheus::Collectable> &collectable)
+{
+    Q_D(PrometheusPusher);
+    const auto found = std::find_if(d->collectables.cbegin(), d->collectables.cend(),
+                                    [&](const auto &c) { return sameCollectable(c, collectable); });
+    if (found == d->collectables.cend())
+        d->collectables.push_back(collectable);
+}
+
+/*! Removes \a collectable added with registerCollectable(). */
+void PrometheusPusher::removeCollectable(const std::weak_ptr<prometheus::Collectable> &collectable)
+{
+    Q_D(PrometheusPusher);
+    d->collectables.erase(
+        std::remove_if(d->collectables.begin(), d->collectables.end(),
+                       [&](const auto &c) { return sameCollectable(c, collectable); }),
+        d->collectables.end());
+}
+
+/*!
+    \property PrometheusPusher::gatewayUrl
+    The Pushgateway's base URL, such as \c{http://127.0.0.1:9091}: scheme
+    \c{http} or \c{https}, host, port and optionally the path prefix it is
+    served under — not the \c{/metrics/job/...} part, which the pusher adds.
+    Empty by default; pushing without it fails with InvalidConfigurationError.
+*/
+QUrl PrometheusPusher::gatewayUrl() const
+{
+    Q_D(const PrometheusPusher);
+    return d->gatewayUrl;
+}
+
+void PrometheusPusher::setGatewayUrl(const QUrl &url)
+{
+    Q_D(PrometheusPusher);
+    if (d->gatewayUrl == url)
+        return;
+    d->gatewayUrl = url;
+    Q_EMIT gatewayUrlChanged(url);
+    d->emitGroupUrlIfChanged();
+}
+
+/*!
+    \property PrometheusPusher::job
+    The job name, the first part of the group's key. Any text is allowed; it is
+    encoded for the URL as the Pushgateway expects. Empty by default; pushing
+    without it fails with InvalidConfigurationError.
+*/
+QString PrometheusPusher::job() const
+{
+    Q_D(const PrometheusPusher);
+    return d->job;
+}
+
+void PrometheusPusher::setJob(const QString &job)
+{
+    Q_D(PrometheusPusher);
+    if (d->job == job)
+        return;
+    d->job = job;
+    Q_EMIT jobChanged(job);
+    d->emitGroupUrlIfChanged();
+}
+
+/*!
+    \property PrometheusPusher::groupingLabels
+    The grouping labels besides the job (label name to value), such as
+    \c{instance}. Values may be any text, also empty or containing \c{/}. Names
+    must be valid label names, not reserved (\c{__} prefix) and not \c{job};
+    a push with an invalid name fails with InvalidConfigurationError. The
+    Pushgateway sets these labels on every metric of the group, overriding
+    labels of the same name in the pushed metrics.
+*/
+QMap<QString, QString> PrometheusPusher::groupingLabels() const
+{
+    Q_D(const PrometheusPusher);
+    return d->groupingLabels;
+}
+
+void PrometheusPusher::setGroupingLabels(const QMap<QString, QString> &labels)
+{
+    Q_D(PrometheusPusher);
+    if (d->groupingLabels == labels)
+        return;
+    d->groupingLabels = labels;
+    Q_EMIT groupingLabelsChanged();
+    d->emitGroupUrlIfChanged();
+}
+
+/*! Sets the grouping label \a name to \a value, adding it when missing. */
+void PrometheusPusher::setGroupingLabel(const QString &name, const QString &value)
+{
+    Q_D(PrometheusPusher);
+    const auto it = d->groupingLabels.constFind(name);
+    if (it != d->groupingLabels.cend() && it.value() == value)
+        return;
+    d->groupingLabels.insert(name, value);
+    Q_EMIT groupingLabelsChanged();
+    d->emitGroupUrlIfChanged();
+}
+
+/*! Removes the grouping label \a name. */
+void PrometheusPusher::removeGroupingLabel(const QString &name)
+{
+    Q_D(PrometheusPusher);
+    if (d->groupingLabels.remove(name) == 0)
+        return;
+    Q_EMIT groupingLabelsChanged();
+    d->emitGroupUrlIfChanged();
+}
+
+/*!
+    \property PrometheusPusher::groupUrl
+    The URL of the group the pusher sends to, such as
+    \c{http://127.0.0.1:9091/metrics/job/backup/path@base64/L3Zhci90bXA};
+    empty while gatewayUrl, job or a grouping label is missing or invalid.
+*/
+QUrl PrometheusPusher::groupUrl() const
+{
+    Q_D(const PrometheusPusher);
+    QString ignored;
+    return PushgatewayUrl::groupUrl(d->gatewayUrl, d->job, d->groupingLabels, &ignored);
+}
+
+/*!
+    \property PrometheusPusher::method
+    What the periodic pushes and the push on quit send: Operation::Push (PUT,
+    the default) or Operation::PushAdd (POST). Operation::Delete is refused
+    with a warning.
+*/
+PrometheusPusher::Operation PrometheusPusher::method() const
+{
+    Q_D(const PrometheusPusher);
+    return d->method;
+}
+
+void PrometheusPusher::setMethod(Operation method)
+{
+    Q_D(PrometheusPusher);
+    if (method == Operation::Delete) {
+        qCWarning(lcPusher) << "ignoring Operation::Delete as the push method";
+        return;
+    }
+    if (d->method == method)
+        return;
+    d->method = method;
+    Q_EMIT methodChanged(method);
+}
+
+/*!
+    \property PrometheusPusher::interval
+    The time between periodic pushes in milliseconds (15 000 by default). A
+    push that falls due while the previous request is still running is skipped.
+*/
+int PrometheusPusher::interval() const
+{
+    Q_D(const PrometheusPusher);
+    return d->intervalMs;
+}
+
+/*! Returns the interval property as a std::chrono duration. */
+std::chrono::milliseconds PrometheusPusher::intervalAsDuration() const
+{
+    return std::chrono::milliseconds(interval());
+}
+
+void PrometheusPusher::setInterval(int msec)
+{
+    Q_D(PrometheusPusher);
+    msec = qMax(1, msec);
+    if (d->intervalMs == msec)
+        return;
+    d->intervalMs = msec;
+    d->intervalTimer->setInterval(msec);
+    Q_EMIT intervalChanged(msec);
+}
+
+/*!
+    \property PrometheusPusher::timeout
+    How long one request may take in milliseconds, from sending to the full
+    answer (10 000 by default, at least 1). A request that takes longer is
+    aborted and fails with TimeoutError. It also bounds the push on quit.
+*/
+int PrometheusPusher::timeout() const
+{
+    Q_D(const PrometheusPusher);
+    return d->timeoutMs;
+}
+
+/*! Returns the timeout property as a std::chrono duration. */
+std::chrono::milliseconds PrometheusPusher::timeoutAsDuration() const
+{
+    return std::chrono::milliseconds(timeout());
+}
+
+void PrometheusPusher::setTimeout(int msec)
+{
+    Q_D(PrometheusPusher);
+    msec = qMax(1, msec);
+    if (d->timeoutMs == msec)
+        return;
+    d->timeoutMs = msec;
+    Q_EMIT timeoutChanged(msec);
+}
+
+/*!
+    \property PrometheusPusher::pushOnQuit
+    Whether the pusher sends one last push (with method()) when
+    QCoreApplication::aboutToQuit() is emitted; off by default.
+
+    The application's event loop has already ended then, so the pusher runs a
+    local QEventLoop (excluding user input) until that push and any request
+    before it are answered; each request is bounded by timeout(), so a gateway
+    that is down delays quitting by at most that much. This works for a pusher
+    in the main thread; a pusher in another thread gets the signal queued and
+    pushes only if its thread still runs an event loop.
+*/
+bool PrometheusPusher::pushOnQuit() const
+{
+    Q_D(const PrometheusPusher);
+    return d->pushOnQuit;
+}
+
+void PrometheusPusher::setPushOnQuit(bool enabled)
+{
+    Q_D(PrometheusPusher);
+    if (d->pushOnQuit == enabled)
+        return;
+    d->pushOnQuit = enabled;
+    if (enabled) {
+        d->connectAboutToQuit();
+        if (!d->quitConnection)
+            qCWarning(lcPusher) << "pushOnQuit needs a QCoreApplication; none exists yet";
+    } else {
+        QObject::disconnect(std::exchange(d->quitConnection, {}));
+    }
+    Q_EMIT pushOnQuitChanged(enabled);
+}
+
+/*! Returns the user name set with setBasicAuth(), or an empty string. */
+QString PrometheusPusher::basicAuthUser() const
+{
+    Q_D(const PrometheusPusher);
+    return d->basicAuthUser;
+}
+
+/*!
+    Sends HTTP basic authentication with \a user and \a password on every
+    request (sent with the request, not after a 401). Use it over https: on
+    plain http the password travels readable. An empty \a user turns it off.
+*/
+void PrometheusPusher::setBasicAuth(const QString &user, const QString &password)
+{
+    Q_D(PrometheusPusher);
+    if (user.isEmpty()) {
+        clearBasicAuth();
+        return;
+    }
+    d->basicAuthUser = user;
+    d->authorization = "Basic " + (user + QLatin1Char(':') + password).toUtf8().toBase64();
+}
+
+/*! Turns basic authentication off. */
+void PrometheusPusher::clearBasicAuth()
+{
+    Q_D(PrometheusPusher);
+    d->basicAuthUser.clear();
+    d->authorization.clear();
+}
+
+#if QT_CONFIG(ssl)
+/*!
+    Returns the TLS configuration used for https gateways; Qt's default
+    configuration (system CAs) unless setSslConfiguration() was called.
+*/
+QSslConfiguration PrometheusPusher::sslConfiguration() const
+{
+    Q_D(const PrometheusPusher);
+    return d->sslConfiguration.value_or(QSslConfiguration::defaultConfiguration());
+}
+
+/*!
+    Uses \a configuration for https gateways, for example to trust a private
+    CA:
+    \code
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.addCaCertificates(QStringLiteral("/etc/ssl/private-ca.pem"));
+    pusher.setSslConfiguration(tls);
+    \endcode
+    A gateway whose certificate does not verify fails with TlsError.
+*/
+void PrometheusPusher::setSslConfiguration(const QSslConfiguration &configuration)
+{
+    Q_D(PrometheusPusher);
+    d->sslConfiguration = configuration;
+    // QNetworkAccessManager reuses a connection to the same host with the TLS
+    // configuration it was made with; the next request must use the new one.
+    d->network->clearConnectionCache();
+}
+#endif
+
+/*!
+    \property PrometheusPusher::running
+    Whether periodic pushing is on (between start() and stop()).
+*/
+bool PrometheusPusher::isRunning() const
+{
+    Q_D(const PrometheusPusher);
+    return d->intervalTimer->isActive();
+}
+
+/*!
+    \property PrometheusPusher::pushing
+    Whether a request is on the wire or waiting to be sent. It turns false after
+    the last pushSucceeded() or pushFailed().
+*/
+bool PrometheusPusher::isPushing() const
+{
+    Q_D(const PrometheusPusher);
+    return d->pushing;
+}
+
+/*! Returns the kind of the last request's error; NoError after a success. */
+PrometheusPusher::Error PrometheusPusher::error() const
+{
+    Q_D(const PrometheusPusher);
+    return d->error;
+}
+
+/*!
+    Returns a human-readable description of the last request's error, naming
+    the method, the URL, the HTTP status and the gateway's message, such as
+    "PUT http://127.0.0.1:9091/metrics/job/backup: the Pushgateway answered
+    HTTP 400 Bad Request: text format parsing error in line 1: invalid metric
+    name". Empty after a success.
+*/
+QString PrometheusPusher::errorString() const
+{
+    Q_D(const PrometheusPusher);
+    return d->errorString;
+}
+
+/*!
+    Pushes the metrics with PUT: the group's metrics are replaced by the ones
+    pushed. Returns at once; pushSucceeded() or pushFailed() follows.
+    The metrics are collected when the request is sent.
+*/
+void PrometheusPusher::push()
+{
+    Q_D(PrometheusPusher);
+    d->request(Operation::Push);
+}
+
+/*!
+    Pushes the metrics with POST: only the group's metrics with the same names
+    as the pushed ones are replaced; the others stay.
+*/
+void PrometheusPusher::pushAdd()
+{
+    Q_D(PrometheusPusher);
+    d->request(Operation::PushAdd);
+}
+
+/*! Deletes the group (job and grouping labels) from the Pushgateway. */
+void PrometheusPusher::deleteGroup()
+{
+    Q_D(PrometheusPusher);
+    d->request(Operation::Delete);
+}
+
+/*!
+    Starts periodic pushing: pushes at once with method(), then every
+    interval(). Calling it while running restarts the interval.
+*/
+void PrometheusPusher::start()
+{
+    Q_D(PrometheusPusher);
+    const bool wasRunning = d->intervalTimer->isActive();
+    d->intervalTimer->start(d->intervalMs);
+    QPointer<PrometheusPusher> guard(this);
+    if (!wasRunning)
+        Q_EMIT runningChanged(true);
+    if (guard)
+        d->onIntervalTimeout();
+}
+
+/*! Stops periodic pushing. A request on the wire still completes. */
+void PrometheusPusher::stop()
+{
+    Q_D(PrometheusPusher);
+    if (!d->intervalTimer->isActive())
+        return;
+    d->intervalTimer->stop();
+    Q_EMIT runningChanged(false);
+}
