@@ -12,6 +12,8 @@
 #include "exposition/contentnegotiation_p.h"
 #include "fuzzcheck.h"
 
+using namespace QtPrometheusPrivate;
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
     const QByteArray accept = FuzzInput::bytes(data, size);

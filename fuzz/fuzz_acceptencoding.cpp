@@ -9,6 +9,8 @@
 #include "exposition/contentnegotiation_p.h"
 #include "fuzzcheck.h"
 
+using namespace QtPrometheusPrivate;
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
     const QByteArray header = FuzzInput::bytes(data, size);

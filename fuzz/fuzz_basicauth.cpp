@@ -15,6 +15,8 @@
 #include "fuzzcheck.h"
 #include "http/basicauth_p.h"
 
+using namespace QtPrometheusPrivate;
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
     const QByteArray header = FuzzInput::bytes(data, size);

@@ -38,6 +38,8 @@
 #include <memory>
 #include <optional>
 
+using namespace QtPrometheusPrivate;
+
 namespace {
 class FuzzServer : public QAbstractHttpServer
 {

@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+using namespace QtPrometheusPrivate;
+
 namespace {
 bool sameStat(const std::optional<ProcFs::Stat> &a, const std::optional<ProcFs::Stat> &b)
 {

@@ -22,6 +22,8 @@
 
 #include <algorithm>
 
+using namespace QtPrometheusPrivate;
+
 namespace {
 QString consumeString(FuzzedDataProvider &provider, std::size_t maxLength)
 {

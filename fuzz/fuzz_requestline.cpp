@@ -15,6 +15,8 @@
 #include <algorithm>
 #include <vector>
 
+using namespace QtPrometheusPrivate;
+
 namespace {
 std::vector<RequestLineScanner::Line> drain(RequestLineScanner &scanner, qsizetype lineFeeds)
 {

@@ -13,6 +13,8 @@
 #include <cmath>
 #include <string>
 
+using namespace QtPrometheusPrivate;
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
     const QByteArray value = FuzzInput::bytes(data, size);

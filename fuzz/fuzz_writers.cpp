@@ -38,6 +38,8 @@
 #include <string_view>
 #include <vector>
 
+using namespace QtPrometheusPrivate;
+
 namespace {
 using Exposition::Kind;
 

@@ -6,6 +6,10 @@
 
 #include <QtCore/qloggingcategory.h>
 
+namespace QtPrometheusPrivate {
+
 Q_DECLARE_LOGGING_CATEGORY(lcExporter)
+
+} // namespace QtPrometheusPrivate
 
 #endif // LOGGING_P_H

@@ -9,6 +9,8 @@
 #include "exposition/contentnegotiation_p.h"
 #include "httptestclient.h"
 
+using namespace QtPrometheusPrivate;
+
 class tst_ContentNegotiation : public QObject
 {
     Q_OBJECT

@@ -27,6 +27,8 @@
 #include <unistd.h>
 #endif
 
+using namespace QtPrometheusPrivate;
+
 namespace {
 struct Collected
 {

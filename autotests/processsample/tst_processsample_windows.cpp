@@ -28,6 +28,8 @@
 #include <ctime>
 #include <vector>
 
+using namespace QtPrometheusPrivate;
+
 namespace {
 int failures = 0;
 

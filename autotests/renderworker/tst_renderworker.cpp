@@ -28,6 +28,8 @@
 #include "httptestclient.h"
 #include "testgauges.h"
 
+using namespace QtPrometheusPrivate;
+
 using namespace std::chrono_literals;
 
 namespace {

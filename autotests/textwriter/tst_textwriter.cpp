@@ -31,6 +31,8 @@
 #include <map>
 #include <set>
 
+using namespace QtPrometheusPrivate;
+
 using Exposition::Kind;
 using prometheus::ClientMetric;
 using prometheus::MetricFamily;

@@ -28,6 +28,8 @@
 
 #include <unistd.h>
 
+using namespace QtPrometheusPrivate;
+
 namespace {
 constexpr int SeriesPerFamily = 100;
 

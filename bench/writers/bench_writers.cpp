@@ -23,6 +23,8 @@
 
 #include <unistd.h>
 
+using namespace QtPrometheusPrivate;
+
 namespace {
 constexpr int SeriesPerFamily = 100;
 

@@ -11,6 +11,8 @@
 
 #include <algorithm>
 
+namespace QtPrometheusPrivate {
+
 void EventLoopLag::observe(double seconds)
 {
     const auto bound = std::lower_bound(Buckets.cbegin(), Buckets.cend(), seconds);
@@ -98,3 +100,5 @@ void EventLoopProbe::onTimeout()
     m_lag->observe(late.count() > 0 ? std::chrono::duration<double>(late).count() : 0.0);
     start();
 }
+
+} // namespace QtPrometheusPrivate

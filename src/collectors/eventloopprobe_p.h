@@ -12,8 +12,12 @@
 #include <cstdint>
 #include <memory>
 
+QT_BEGIN_NAMESPACE
 class QThread;
 class QTimer;
+QT_END_NAMESPACE
+
+namespace QtPrometheusPrivate {
 
 // The lag observations of one thread: written by its probe, read by
 // QtRuntimeCollector::Collect() in whatever thread renders the scrape.
@@ -74,5 +78,7 @@ private:
     std::chrono::milliseconds m_interval;
     std::chrono::steady_clock::time_point m_due;
 };
+
+} // namespace QtPrometheusPrivate
 
 #endif // EVENTLOOPPROBE_P_H

@@ -12,6 +12,8 @@
 
 #include <string>
 
+using namespace QtPrometheusPrivate;
+
 /*!
     \class ProcessCollector
     \brief Exports the standard \c{process_*} metrics of the running process.

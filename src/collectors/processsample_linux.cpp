@@ -10,6 +10,8 @@
 
 #include <unistd.h>
 
+namespace QtPrometheusPrivate {
+
 namespace ProcessSampler {
 
 bool isSupported()
@@ -65,3 +67,5 @@ ProcessSample sample()
 }
 
 } // namespace ProcessSampler
+
+} // namespace QtPrometheusPrivate

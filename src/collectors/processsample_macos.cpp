@@ -12,6 +12,8 @@
 
 #include <vector>
 
+namespace QtPrometheusPrivate {
+
 namespace ProcessSampler {
 
 bool isSupported()
@@ -71,3 +73,5 @@ ProcessSample sample()
 }
 
 } // namespace ProcessSampler
+
+} // namespace QtPrometheusPrivate

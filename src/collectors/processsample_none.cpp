@@ -5,6 +5,8 @@
 
 #include "collectors/processsample_p.h"
 
+namespace QtPrometheusPrivate {
+
 namespace ProcessSampler {
 
 bool isSupported()
@@ -23,3 +25,5 @@ ProcessSample sample()
 }
 
 } // namespace ProcessSampler
+
+} // namespace QtPrometheusPrivate

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+namespace QtPrometheusPrivate {
+
 // One reading of the process's resource usage, in the units of the exported
 // metrics (seconds, bytes, counts). A member without a value could not be read
 // on this platform or at this moment, and its metric is left out of the scrape.
@@ -44,5 +46,7 @@ inline void addError(std::string *errors, const char *what)
     errors->append(what);
 }
 } // namespace ProcessSampler
+
+} // namespace QtPrometheusPrivate
 
 #endif // PROCESSSAMPLE_P_H

@@ -10,6 +10,8 @@
 #include <sys/resource.h>
 #include <sys/time.h>
 
+namespace QtPrometheusPrivate {
+
 namespace {
 double seconds(const timeval &tv)
 {
@@ -52,3 +54,5 @@ void readLimits(ProcessSample *sample)
 }
 
 } // namespace ProcessSampler::Unix
+
+} // namespace QtPrometheusPrivate

@@ -8,6 +8,8 @@
 
 #include <optional>
 
+namespace QtPrometheusPrivate {
+
 // What Linux and macOS read the same way: CPU time from getrusage() and the
 // limits from getrlimit().
 namespace ProcessSampler::Unix {
@@ -16,5 +18,7 @@ std::optional<double> cpuSeconds();
 // process_max_fds and process_virtual_memory_max_bytes.
 void readLimits(ProcessSample *sample);
 } // namespace ProcessSampler::Unix
+
+} // namespace QtPrometheusPrivate
 
 #endif // PROCESSSAMPLE_UNIX_P_H

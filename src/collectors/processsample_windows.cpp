@@ -21,6 +21,8 @@
 #endif
 #include <psapi.h>
 
+namespace QtPrometheusPrivate {
+
 namespace {
 double fileTimeTicks(const FILETIME &time) // in 100 ns units
 {
@@ -84,3 +86,5 @@ ProcessSample sample()
 }
 
 } // namespace ProcessSampler
+
+} // namespace QtPrometheusPrivate

@@ -14,6 +14,8 @@
 #include <unistd.h>
 #endif
 
+namespace QtPrometheusPrivate {
+
 namespace {
 // A whole token as a decimal number; a sign, a blank or any trailing byte fails.
 template<typename T> std::optional<T> toNumber(std::string_view token)
@@ -188,3 +190,5 @@ std::optional<std::int64_t> countOpenFds()
 #endif
 
 } // namespace ProcFs
+
+} // namespace QtPrometheusPrivate

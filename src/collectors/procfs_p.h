@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+namespace QtPrometheusPrivate {
+
 // The Linux /proc files the process collector reads. The parsers take the file's
 // text, so that they can be tested (and fuzzed) on strings without a /proc; they
 // accept only well-formed input and answer nullopt for anything else, never a
@@ -42,5 +44,7 @@ std::optional<std::string> readFile(const char *path, std::size_t maxBytes = 102
 std::optional<std::int64_t> countOpenFds();
 
 } // namespace ProcFs
+
+} // namespace QtPrometheusPrivate
 
 #endif // PROCFS_P_H

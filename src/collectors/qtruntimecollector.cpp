@@ -16,6 +16,8 @@
 #include <algorithm>
 #include <limits>
 
+using namespace QtPrometheusPrivate;
+
 /*!
     \class QtRuntimeCollector
     \brief Exports the Qt version, the application's identity and how

@@ -11,9 +11,14 @@
 #include <string>
 #include <vector>
 
+QT_BEGIN_NAMESPACE
+class QThread;
+QT_END_NAMESPACE
+
+namespace QtPrometheusPrivate {
 class EventLoopLag;
 class EventLoopProbe;
-class QThread;
+} // namespace QtPrometheusPrivate
 
 class QtRuntimeCollectorPrivate
 {
@@ -22,8 +27,9 @@ public:
     {
         QThread *thread; // an identity only: never dereferenced, it may be gone
         std::string name;
-        std::shared_ptr<EventLoopLag> lag;
-        EventLoopProbe *probe; // deleted with EventLoopProbe::dispose()
+        std::shared_ptr<QtPrometheusPrivate::EventLoopLag> lag;
+        QtPrometheusPrivate::EventLoopProbe
+            *probe; // deleted with QtPrometheusPrivate::EventLoopProbe::dispose()
     };
 
     std::chrono::milliseconds probeInterval;

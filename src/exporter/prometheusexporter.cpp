@@ -22,6 +22,8 @@
 #include <algorithm>
 #include <limits>
 
+using namespace QtPrometheusPrivate;
+
 /*!
     \class PrometheusExporter
     \brief Serves prometheus-cpp metrics over HTTP from the Qt event loop.

@@ -24,9 +24,11 @@
 #include "http/httprequest_p.h"
 #include "http/serverlimits_p.h"
 
+class PrometheusUpdatePrivate;
+
+namespace QtPrometheusPrivate {
 class HttpReply;
 class HttpServer;
-class PrometheusUpdatePrivate;
 class RenderWorker;
 class UpdateNotifier;
 struct HttpResponse;
@@ -40,6 +42,7 @@ struct PendingScrape
     QDeadlineTimer deadline; // when it is answered even if the update is not done
     RenderRequest wanted; // format, families and encoding, once it may be rendered
 };
+} // namespace QtPrometheusPrivate
 
 class PrometheusExporterPrivate
 {
@@ -60,18 +63,21 @@ public:
     static QString normalizePath(const QString &path, QString *error);
 
     // Where a request is routed: the metrics path, the landing page, or 404.
-    void handleRequest(HttpRequest &&request, std::shared_ptr<HttpReply> reply);
-    void answerSimple(const HttpRequest &request, HttpReply &reply, HttpResponse response);
+    void handleRequest(QtPrometheusPrivate::HttpRequest &&request,
+                       std::shared_ptr<QtPrometheusPrivate::HttpReply> reply);
+    void answerSimple(const QtPrometheusPrivate::HttpRequest &request,
+                      QtPrometheusPrivate::HttpReply &reply,
+                      QtPrometheusPrivate::HttpResponse response);
 
     // Where a scrape waits for an update (notify and repeat modes).
-    void acceptScrape(PendingScrape &&scrape);
+    void acceptScrape(QtPrometheusPrivate::PendingScrape &&scrape);
     enum class UpdateKind { Scrape, Interval };
     void beginUpdate(UpdateKind kind);
     void onUpdateFinished(quint64 generation);
     void onIntervalTimeout();
     void onDeadlineTimeout();
     void rearmDeadlineTimer();
-    QDeadlineTimer deadlineFor(const HttpRequest &request) const;
+    QDeadlineTimer deadlineFor(const QtPrometheusPrivate::HttpRequest &request) const;
 
     // Where waiting scrapes are rendered and written back: inline when the last
     // render was cheap, else on the render worker (SPEC §6). A scrape that
@@ -79,21 +85,23 @@ public:
     // while a render collects (it is deferred until the render is done).
     // Each returns false when a slot connected to scrapeAnswered() (or to an
     // update signal) destroyed the exporter.
-    [[nodiscard]] bool answerScrapes(std::vector<PendingScrape> scrapes);
-    [[nodiscard]] bool answerNow(std::vector<PendingScrape> scrapes);
-    [[nodiscard]] bool answerFrom(MetricsRender &render, std::vector<PendingScrape> &scrapes);
+    [[nodiscard]] bool answerScrapes(std::vector<QtPrometheusPrivate::PendingScrape> scrapes);
+    [[nodiscard]] bool answerNow(std::vector<QtPrometheusPrivate::PendingScrape> scrapes);
+    [[nodiscard]] bool answerFrom(QtPrometheusPrivate::MetricsRender &render,
+                                  std::vector<QtPrometheusPrivate::PendingScrape> &scrapes);
     void startRender();
     void onRenderFinished();
     [[nodiscard]] bool finishRenders(); // for stop(): everything in flight, now
     bool renderBusy() const;
     bool renderOffThread() const;
     int scrapesInFlight() const;
-    RenderRequest renderRequestFor(const HttpRequest &request);
+    QtPrometheusPrivate::RenderRequest
+    renderRequestFor(const QtPrometheusPrivate::HttpRequest &request);
     [[nodiscard]] bool finishUpdate();
-    RenderInput renderInput() const;
+    QtPrometheusPrivate::RenderInput renderInput() const;
     void updateIntervalTimer();
     void shutdownServer();
-    bool finishStart(HttpServer *server);
+    bool finishStart(QtPrometheusPrivate::HttpServer *server);
     const QSslConfiguration *tlsConfiguration() const;
     void applyLimits();
     void updateRuntimeCollectors();
@@ -114,12 +122,12 @@ public:
     bool selfMetricsEnabled = true;
     bool compressionEnabled = true;
     bool runtimeMetricsEnabled = true;
-    ServerLimits limits;
+    QtPrometheusPrivate::ServerLimits limits;
     int maxScrapesInFlight = DefaultMaxScrapesInFlight;
 #if QT_CONFIG(ssl)
     std::optional<QSslConfiguration> tls;
 #endif
-    BasicAuth basicAuth;
+    QtPrometheusPrivate::BasicAuth basicAuth;
     QString basicAuthRealm = QStringLiteral("metrics");
     std::shared_ptr<ProcessCollector> processCollector;
     std::shared_ptr<QtRuntimeCollector> runtimeCollector;
@@ -127,14 +135,14 @@ public:
     PrometheusExporter::Error error = PrometheusExporter::Error::NoError;
     QString errorString;
 
-    HttpServer *server = nullptr;
+    QtPrometheusPrivate::HttpServer *server = nullptr;
     quint16 boundPort = 0;
 
-    std::shared_ptr<UpdateNotifier> notifier;
+    std::shared_ptr<QtPrometheusPrivate::UpdateNotifier> notifier;
     std::weak_ptr<PrometheusUpdatePrivate> currentUpdate;
     quint64 updateGeneration = 0;
     bool updateActive = false;
-    std::vector<PendingScrape> waiting;
+    std::vector<QtPrometheusPrivate::PendingScrape> waiting;
     bool updateDeferred = false; // due once the running render is done
     UpdateKind deferredUpdate = UpdateKind::Scrape;
 
@@ -150,13 +158,14 @@ public:
     static qint64 initialInlineRenderLimitNs();
     qint64 inlineRenderLimitNs = initialInlineRenderLimitNs();
     qint64 lastRenderCostNs = -1; // -1: nothing rendered yet, so its cost is unknown
-    std::unique_ptr<RenderWorker> renderWorker; // created on first use
-    std::vector<PendingScrape> rendering; // answered by the running render
-    std::vector<PendingScrape> renderQueue; // waiting for the next render
+    std::unique_ptr<QtPrometheusPrivate::RenderWorker> renderWorker; // created on first use
+    std::vector<QtPrometheusPrivate::PendingScrape> rendering; // answered by the running render
+    std::vector<QtPrometheusPrivate::PendingScrape> renderQueue; // waiting for the next render
     // The last Accept and Accept-Encoding seen and what they meant: a scraper
     // sends the same ones every time.
     QByteArray lastAccept;
-    ExpositionFormat lastFormat = ExpositionFormat::Text004;
+    QtPrometheusPrivate::ExpositionFormat lastFormat
+        = QtPrometheusPrivate::ExpositionFormat::Text004;
     QByteArray lastAcceptEncoding;
     bool lastAcceptsGzip = false;
 
@@ -172,7 +181,7 @@ public:
     static constexpr std::chrono::milliseconds MaxRetireCheckInterval {8000};
     enum class RetireCheck { AfterAnswer, Again };
     void releaseRetiredRenders(RetireCheck check);
-    SelfMetrics selfMetrics;
+    QtPrometheusPrivate::SelfMetrics selfMetrics;
 };
 
 #endif // PROMETHEUSEXPORTER_P_H

@@ -8,6 +8,8 @@
 #include <QtCore/qmetaobject.h>
 #include <QtCore/qobject.h>
 
+using namespace QtPrometheusPrivate;
+
 /*!
     \class PrometheusUpdate
     \brief A handle to one pending update of the metrics.

@@ -14,6 +14,7 @@ QT_BEGIN_NAMESPACE
 class QObject;
 QT_END_NAMESPACE
 
+namespace QtPrometheusPrivate {
 // Shared by an exporter and every update it hands out. The exporter detaches
 // itself in its destructor; the mutex makes that race-free against a handle
 // dropped in another thread at the same moment.
@@ -24,19 +25,21 @@ public:
     QObject *context = nullptr; // the exporter; events go to its thread
     std::function<void(quint64)> onFinished; // runs in the exporter's thread
 };
+} // namespace QtPrometheusPrivate
 
 // Lives exactly as long as the last PrometheusUpdate copy. Its destructor may
 // run in any thread, so it only posts the news to the exporter's thread.
 class PrometheusUpdatePrivate
 {
 public:
-    PrometheusUpdatePrivate(std::shared_ptr<UpdateNotifier> notifier, quint64 generation)
+    PrometheusUpdatePrivate(std::shared_ptr<QtPrometheusPrivate::UpdateNotifier> notifier,
+                            quint64 generation)
         : notifier(std::move(notifier)), generation(generation)
     { }
     ~PrometheusUpdatePrivate();
     Q_DISABLE_COPY_MOVE(PrometheusUpdatePrivate)
 
-    std::shared_ptr<UpdateNotifier> notifier;
+    std::shared_ptr<QtPrometheusPrivate::UpdateNotifier> notifier;
     quint64 generation;
 };
 

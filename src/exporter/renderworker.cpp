@@ -8,6 +8,8 @@
 #include <QtCore/qobject.h>
 #include <QtCore/qwaitcondition.h>
 
+namespace QtPrometheusPrivate {
+
 // Shared by the worker and every job it started. The worker detaches the
 // context in its destructor; the mutex makes that race-free against a job that
 // finishes at the same moment. The mutex also guards every Job.
@@ -135,3 +137,5 @@ std::unique_ptr<RenderOutcome> RenderWorker::waitForOutcome(QDeadlineTimer deadl
     m_job.reset();
     return outcome;
 }
+
+} // namespace QtPrometheusPrivate

@@ -18,6 +18,8 @@ QT_BEGIN_NAMESPACE
 class QObject;
 QT_END_NAMESPACE
 
+namespace QtPrometheusPrivate {
+
 // A finished render: the bodies for every request it was given (the collected
 // families are already freed, in the worker) and how long it took.
 struct RenderOutcome
@@ -80,5 +82,7 @@ private:
     std::shared_ptr<Job> m_job; // running, or finished with its outcome not yet taken
     std::vector<std::unique_ptr<RenderOutcome>> m_retired; // still shared
 };
+
+} // namespace QtPrometheusPrivate
 
 #endif // RENDERWORKER_P_H

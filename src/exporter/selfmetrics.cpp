@@ -12,6 +12,8 @@
 #include <iterator>
 #include <string>
 
+namespace QtPrometheusPrivate {
+
 namespace {
 // The label of each CloseReason, in the enum's order.
 constexpr const char *CloseReasonLabels[] = {
@@ -104,3 +106,5 @@ void SelfMetrics::setOpenConnections(int count) const
 {
     m_openConnections->Set(double(count));
 }
+
+} // namespace QtPrometheusPrivate

@@ -19,6 +19,8 @@ class Registry;
 template<typename T> class Family;
 } // namespace prometheus
 
+namespace QtPrometheusPrivate {
+
 // The exporter's own metrics, named as the Rust crate names them, in a registry
 // of their own so that they never mix with (or leak into) the user's registry.
 class SelfMetrics
@@ -47,5 +49,7 @@ private:
     std::array<prometheus::Counter *, CloseReasonCount> m_closedByReason {};
     prometheus::Gauge *m_openConnections = nullptr;
 };
+
+} // namespace QtPrometheusPrivate
 
 #endif // SELFMETRICS_P_H

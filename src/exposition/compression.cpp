@@ -7,6 +7,8 @@
 
 #include <limits>
 
+namespace QtPrometheusPrivate {
+
 QByteArray Compression::gzip(const QByteArray &data)
 {
     if (quint64(data.size()) > std::numeric_limits<uInt>::max() / 2)
@@ -39,3 +41,5 @@ QByteArray Compression::gzip(const QByteArray &data)
     out.squeeze(); // it was sized for incompressible input, ten times what it holds
     return out;
 }
+
+} // namespace QtPrometheusPrivate

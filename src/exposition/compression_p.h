@@ -6,6 +6,8 @@
 
 #include <QtCore/qbytearray.h>
 
+namespace QtPrometheusPrivate {
+
 namespace Compression {
 
 // Below this size gzip saves too little to be worth its CPU time and header.
@@ -15,5 +17,7 @@ inline constexpr qsizetype MinimumGzipSize = 1024;
 QByteArray gzip(const QByteArray &data);
 
 } // namespace Compression
+
+} // namespace QtPrometheusPrivate
 
 #endif // COMPRESSION_P_H

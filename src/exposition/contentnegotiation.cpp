@@ -9,6 +9,8 @@
 
 #include <optional>
 
+namespace QtPrometheusPrivate {
+
 namespace {
 // Far beyond what any scraper sends; longer headers are cut, not parsed whole.
 constexpr qsizetype MaxHeaderLength = 4096;
@@ -187,3 +189,5 @@ bool acceptsGzip(const QByteArray &acceptEncoding)
         return *gzip > 0;
     return any.value_or(0) > 0;
 }
+
+} // namespace QtPrometheusPrivate

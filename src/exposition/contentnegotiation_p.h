@@ -6,6 +6,8 @@
 
 #include <QtCore/qbytearray.h>
 
+namespace QtPrometheusPrivate {
+
 enum class ExpositionFormat {
     Text004, // text/plain; version=0.0.4
     OpenMetrics100 // application/openmetrics-text; version=1.0.0
@@ -23,5 +25,7 @@ ExpositionFormat negotiateFormat(const QByteArray &accept);
 // Whether Accept-Encoding (RFC 9110 §12.5.3) admits gzip. Absent or mangled
 // means identity.
 bool acceptsGzip(const QByteArray &acceptEncoding);
+
+} // namespace QtPrometheusPrivate
 
 #endif // CONTENTNEGOTIATION_P_H

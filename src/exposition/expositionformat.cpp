@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <functional>
 
+namespace QtPrometheusPrivate {
+
 namespace Exposition {
 
 std::vector<Kind> kindsOf(const std::vector<prometheus::MetricFamily> &families)
@@ -222,3 +224,5 @@ qsizetype FamilyPlan::estimateBytes(const std::vector<prometheus::MetricFamily> 
 }
 
 } // namespace Exposition
+
+} // namespace QtPrometheusPrivate

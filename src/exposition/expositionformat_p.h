@@ -25,6 +25,8 @@
 #include <utility>
 #include <vector>
 
+namespace QtPrometheusPrivate {
+
 namespace Exposition {
 
 // The metric types the writers know. prometheus-cpp has MetricType::Info only
@@ -397,5 +399,7 @@ void SeriesWriter::endLine()
 }
 
 } // namespace Exposition
+
+} // namespace QtPrometheusPrivate
 
 #endif // EXPOSITIONFORMAT_P_H

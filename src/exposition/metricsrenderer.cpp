@@ -14,6 +14,8 @@
 #include <algorithm>
 #include <exception>
 
+namespace QtPrometheusPrivate {
+
 namespace {
 // The failing message goes first as comment lines, so the body stays valid
 // exposition format whatever the message contains.
@@ -130,3 +132,5 @@ QByteArray MetricsRender::serialize(ExpositionFormat format, const QList<QByteAr
     }
     return out;
 }
+
+} // namespace QtPrometheusPrivate

@@ -19,6 +19,8 @@ namespace prometheus {
 class Collectable;
 } // namespace prometheus
 
+namespace QtPrometheusPrivate {
+
 // Everything a render reads, taken by value so that a render can run on a
 // worker thread without touching the exporter.
 struct RenderInput
@@ -81,5 +83,7 @@ private:
     std::vector<Made> m_made; // a handful at most: searched, not hashed
     bool m_released = false;
 };
+
+} // namespace QtPrometheusPrivate
 
 #endif // METRICSRENDERER_P_H

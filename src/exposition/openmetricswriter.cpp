@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <limits>
 
+namespace QtPrometheusPrivate {
+
 namespace Exposition {
 
 namespace {
@@ -146,3 +148,5 @@ WriteResult writeOpenMetrics100(const std::vector<prometheus::MetricFamily> &fam
 }
 
 } // namespace Exposition
+
+} // namespace QtPrometheusPrivate

@@ -6,6 +6,8 @@
 
 #include "exposition/expositionformat_p.h"
 
+namespace QtPrometheusPrivate {
+
 namespace Exposition {
 
 // Appends families to out in OpenMetrics 1.0
@@ -29,5 +31,7 @@ WriteResult writeOpenMetrics100(const std::vector<prometheus::MetricFamily> &fam
                                 const std::vector<Kind> &kinds, QByteArray &out);
 
 } // namespace Exposition
+
+} // namespace QtPrometheusPrivate
 
 #endif // OPENMETRICSWRITER_P_H

@@ -5,6 +5,8 @@
 
 #include <limits>
 
+namespace QtPrometheusPrivate {
+
 namespace Exposition {
 
 namespace {
@@ -145,3 +147,5 @@ WriteResult writeText004(const std::vector<prometheus::MetricFamily> &families,
 }
 
 } // namespace Exposition
+
+} // namespace QtPrometheusPrivate

@@ -6,6 +6,8 @@
 
 #include "exposition/expositionformat_p.h"
 
+namespace QtPrometheusPrivate {
+
 namespace Exposition {
 
 // Appends families to out in the Prometheus text format 0.0.4
@@ -26,5 +28,7 @@ WriteResult writeText004(const std::vector<prometheus::MetricFamily> &families,
                          const std::vector<Kind> &kinds, QByteArray &out);
 
 } // namespace Exposition
+
+} // namespace QtPrometheusPrivate
 
 #endif // TEXTWRITER_P_H

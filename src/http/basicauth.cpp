@@ -7,6 +7,8 @@
 #include <QtCore/qrandom.h>
 #include <QtNetwork/qpassworddigestor.h>
 
+namespace QtPrometheusPrivate {
+
 namespace {
 // Enough to make an offline guess costly, little enough (about a millisecond)
 // for a refused scrape not to stall the event loop.
@@ -102,3 +104,5 @@ bool BasicAuth::check(const QByteArray &authorizationHeader)
     m_accepted.append(fingerprint);
     return true;
 }
+
+} // namespace QtPrometheusPrivate

@@ -12,6 +12,8 @@
 #include <optional>
 #include <utility>
 
+namespace QtPrometheusPrivate {
+
 // Longer Authorization headers are refused without being decoded.
 inline constexpr qsizetype MaxAuthorizationLength = 1024;
 
@@ -48,5 +50,7 @@ private:
     Handler m_handler;
     QList<QByteArray> m_accepted; // salted SHA-256 of headers that passed
 };
+
+} // namespace QtPrometheusPrivate
 
 #endif // BASICAUTH_P_H

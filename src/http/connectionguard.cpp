@@ -9,6 +9,8 @@
 #include <QtCore/qtimer.h>
 #include <QtNetwork/qtcpsocket.h>
 
+namespace QtPrometheusPrivate {
+
 QTcpSocket *ConnectionGuard::admit(QTcpSocket *socket)
 {
     m_connections.removeAll(nullptr);
@@ -74,3 +76,5 @@ void ConnectionGuard::noteClosed(CloseReason reason) const
     if (onClosed)
         onClosed(reason);
 }
+
+} // namespace QtPrometheusPrivate

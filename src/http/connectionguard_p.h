@@ -16,6 +16,8 @@ QT_BEGIN_NAMESPACE
 class QTcpSocket;
 QT_END_NAMESPACE
 
+namespace QtPrometheusPrivate {
+
 class HttpConnection;
 
 // Every connection passes here before Qt's HTTP code sees it, whether it came
@@ -43,5 +45,7 @@ private:
     QList<QPointer<HttpConnection>> m_connections;
     QList<QPointer<HttpConnection>> m_newConnections;
 };
+
+} // namespace QtPrometheusPrivate
 
 #endif // CONNECTIONGUARD_P_H

@@ -10,6 +10,8 @@
 #include <QtNetwork/qsslsocket.h>
 #endif
 
+namespace QtPrometheusPrivate {
+
 HttpConnection::HttpConnection(QTcpSocket *socket, ConnectionGuard *guard)
     : QObject(socket), m_socket(socket), m_guard(guard)
 {
@@ -213,3 +215,5 @@ void HttpConnection::flush()
     }
 }
 #endif
+
+} // namespace QtPrometheusPrivate

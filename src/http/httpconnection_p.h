@@ -17,6 +17,8 @@ QT_BEGIN_NAMESPACE
 class QTcpSocket;
 QT_END_NAMESPACE
 
+namespace QtPrometheusPrivate {
+
 // Per-socket state, a child of the socket so that it dies with it. Replies hold a
 // QPointer to it: a null pointer is how a late answer learns its client is gone.
 class ConnectionGuard;
@@ -92,5 +94,7 @@ private:
     // Bytes still in the socket's buffer that the scanner has already seen.
     qint64 m_scannedUnread = 0;
 };
+
+} // namespace QtPrometheusPrivate
 
 #endif // HTTPCONNECTION_P_H

@@ -6,6 +6,8 @@
 
 #include <QtCore/qbytearray.h>
 
+namespace QtPrometheusPrivate {
+
 // Header names and values shared by the HTTP code, in one place so their
 // spelling (Qt 6.4 compares response header names case-sensitively) cannot drift.
 namespace HttpLiterals {
@@ -21,5 +23,7 @@ inline constexpr char headerConnection[] = "connection";
 inline constexpr char headerScrapeTimeout[] = "x-prometheus-scrape-timeout-seconds";
 
 } // namespace HttpLiterals
+
+} // namespace QtPrometheusPrivate
 
 #endif // HTTPLITERALS_P_H

@@ -7,6 +7,8 @@
 
 #include <QtNetwork/qtcpsocket.h>
 
+namespace QtPrometheusPrivate {
+
 #if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
 HttpReply::HttpReply(HttpConnection *connection, bool head, bool close)
     : m_connection(connection), m_head(head), m_close(close)
@@ -124,3 +126,5 @@ qint64 HttpReply::send(const HttpResponse &response)
     return body.size();
 #endif
 }
+
+} // namespace QtPrometheusPrivate

@@ -17,6 +17,8 @@
 #include <QtHttpServer/qhttpserverresponder.h>
 #endif
 
+namespace QtPrometheusPrivate {
+
 struct HttpResponse
 {
     int statusCode = 200;
@@ -64,5 +66,7 @@ private:
     std::optional<QHttpServerResponder> m_responder;
 #endif
 };
+
+} // namespace QtPrometheusPrivate
 
 #endif // HTTPREPLY_P_H

@@ -9,6 +9,8 @@
 
 #include <cmath>
 
+namespace QtPrometheusPrivate {
+
 HttpRequest HttpRequest::fromQt(const QHttpServerRequest &request, bool http10, bool forceClose)
 {
     HttpRequest r;
@@ -73,3 +75,5 @@ bool headerHasToken(const QByteArray &value, const QByteArray &token)
     }
     return false;
 }
+
+} // namespace QtPrometheusPrivate

@@ -16,6 +16,8 @@ QT_BEGIN_NAMESPACE
 class QHttpServerRequest;
 QT_END_NAMESPACE
 
+namespace QtPrometheusPrivate {
+
 // What the exporter needs of a request, copied out of QHttpServerRequest:
 // Qt 6.4 reuses that object for the next pipelined request and frees it when
 // the client leaves, so nothing may keep a reference to it past the handler.
@@ -45,5 +47,7 @@ std::optional<std::chrono::milliseconds> parseScrapeTimeoutHeader(const QByteArr
 
 // Whether a comma-separated header value lists token (case-insensitive).
 bool headerHasToken(const QByteArray &value, const QByteArray &token);
+
+} // namespace QtPrometheusPrivate
 
 #endif // HTTPREQUEST_P_H

@@ -21,6 +21,8 @@
 #include <unistd.h>
 #endif
 
+namespace QtPrometheusPrivate {
+
 namespace {
 QString describeAddress(const QHostAddress &address, quint16 port)
 {
@@ -241,3 +243,5 @@ void HttpServer::missingHandler(const QHttpServerRequest &, QHttpServerResponder
     // Never reached: handleRequest() answers every request.
 }
 #endif
+
+} // namespace QtPrometheusPrivate

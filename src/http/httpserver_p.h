@@ -12,12 +12,15 @@
 #include "http/connectionguard_p.h"
 #include "http/httprequest_p.h"
 
-class HttpConnection;
-class HttpReply;
 QT_BEGIN_NAMESPACE
 class QSslConfiguration;
 class QTcpServer;
 QT_END_NAMESPACE
+
+namespace QtPrometheusPrivate {
+
+class HttpConnection;
+class HttpReply;
 
 // Where every request is accepted: copies it into an HttpRequest, pairs it with
 // the HttpReply that will answer it, and hands both to the exporter.
@@ -77,5 +80,7 @@ private:
     int m_dispatching = 0;
     bool m_closed = false;
 };
+
+} // namespace QtPrometheusPrivate
 
 #endif // HTTPSERVER_P_H

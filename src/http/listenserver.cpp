@@ -5,6 +5,8 @@
 
 #include "http/connectionguard_p.h"
 
+namespace QtPrometheusPrivate {
+
 ListenServer::ListenServer(ConnectionGuard *guard, QObject *parent)
     : QTcpServer(parent), m_guard(guard)
 { }
@@ -33,3 +35,5 @@ QTcpSocket *SslListenServer::nextPendingConnection()
     return nullptr;
 }
 #endif
+
+} // namespace QtPrometheusPrivate

@@ -9,6 +9,8 @@
 #include <QtNetwork/qsslserver.h>
 #endif
 
+namespace QtPrometheusPrivate {
+
 class ConnectionGuard;
 
 // The listening sockets, owned by the exporter rather than by QHttpServer: the
@@ -39,5 +41,7 @@ private:
     ConnectionGuard *m_guard;
 };
 #endif
+
+} // namespace QtPrometheusPrivate
 
 #endif // LISTENSERVER_P_H

@@ -3,6 +3,8 @@
 
 #include "http/requestlinescanner_p.h"
 
+namespace QtPrometheusPrivate {
+
 namespace {
 // Longer request lines are not ours to serve anyway; the version is then unknown.
 constexpr qsizetype MaxScannedLine = 8 * 1024;
@@ -68,3 +70,5 @@ RequestLineScanner::Line RequestLineScanner::takeNext()
         line.lost = true; // this request carried the body we cannot follow
     return line;
 }
+
+} // namespace QtPrometheusPrivate

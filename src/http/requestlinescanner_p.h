@@ -8,6 +8,8 @@
 
 #include <deque>
 
+namespace QtPrometheusPrivate {
+
 // Follows the request lines of one connection as the bytes arrive, because
 // QHttpServerRequest does not tell the HTTP version (needed to close HTTP/1.0
 // connections). Only bodiless requests can be followed; after a request with a
@@ -35,5 +37,7 @@ private:
     bool m_lineTooLong = false;
     std::deque<Line> m_lines;
 };
+
+} // namespace QtPrometheusPrivate
 
 #endif // REQUESTLINESCANNER_P_H

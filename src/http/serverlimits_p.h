@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cstddef>
 
+namespace QtPrometheusPrivate {
+
 // The limits Qt's HTTP server does not have (research/qhttpserver-6.4.md R3-R7),
 // with the SPEC §5 defaults.
 struct ServerLimits
@@ -33,5 +35,7 @@ enum class CloseReason {
 };
 // WriteTimeout is the last reason; SelfMetrics labels each.
 constexpr std::size_t CloseReasonCount = std::size_t(CloseReason::WriteTimeout) + 1;
+
+} // namespace QtPrometheusPrivate
 
 #endif // SERVERLIMITS_P_H

@@ -12,6 +12,8 @@
 
 #include <memory>
 
+namespace QtPrometheusPrivate {
+
 namespace {
 std::optional<QByteArray> readFile(const QString &fileName, const char *what, QString *error)
 {
@@ -136,3 +138,5 @@ std::optional<QSslConfiguration> loadTlsFiles(const QString &certificateFile,
     return configuration;
 }
 #endif
+
+} // namespace QtPrometheusPrivate

@@ -11,6 +11,8 @@
 
 #include <optional>
 
+namespace QtPrometheusPrivate {
+
 // A server TLS configuration (TLS 1.2 at least) from PEM files: certificate
 // chain, private key and, when given, the CAs that client certificates must
 // chain to (then required). Nothing, with *error saying which file is wrong
@@ -19,5 +21,7 @@ std::optional<QSslConfiguration> loadTlsFiles(const QString &certificateFile,
                                               const QString &privateKeyFile,
                                               const QString &clientCaFile, QString *error);
 #endif
+
+} // namespace QtPrometheusPrivate
 
 #endif // TLSFILES_P_H

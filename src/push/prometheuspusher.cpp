@@ -23,6 +23,8 @@
 #include <exception>
 #include <utility>
 
+using namespace QtPrometheusPrivate;
+
 /*!
     \class PrometheusPusher
     \brief Pushes prometheus-cpp metrics to a Prometheus Pushgateway from the Qt

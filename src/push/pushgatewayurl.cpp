@@ -3,6 +3,8 @@
 
 #include "push/pushgatewayurl_p.h"
 
+namespace QtPrometheusPrivate {
+
 namespace {
 bool isNameStart(QChar c)
 {
@@ -120,3 +122,5 @@ QUrl groupUrl(const QUrl &gateway, const QString &job, const QMap<QString, QStri
 }
 
 } // namespace PushgatewayUrl
+
+} // namespace QtPrometheusPrivate

@@ -10,6 +10,8 @@
 #include <QtCore/qstring.h>
 #include <QtCore/qurl.h>
 
+namespace QtPrometheusPrivate {
+
 // Where a group's URL is built: the Pushgateway addresses a group by its path,
 // /metrics/job/<job>{/<label>/<value>}, with the encoding rules of its README:
 // a value is URI-encoded as one path segment, and a value that cannot survive
@@ -35,5 +37,7 @@ QUrl groupUrl(const QUrl &gateway, const QString &job, const QMap<QString, QStri
               QString *error);
 
 } // namespace PushgatewayUrl
+
+} // namespace QtPrometheusPrivate
 
 #endif // PUSHGATEWAYURL_P_H
