@@ -6,7 +6,9 @@
 namespace QtPrometheusPrivate {
 
 // Warnings on by default: a timed-out update or a failed start must be visible
-// in an app that never configured logging.
-Q_LOGGING_CATEGORY(lcExporter, "qt.prometheus.exporter", QtWarningMsg)
+// in an app that never configured logging. The names stay outside Qt's own
+// "qt." namespace, so that QT_LOGGING_RULES="qt.*=false" does not silence them.
+Q_LOGGING_CATEGORY(lcExporter, "prometheus.exporter", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcPusher, "prometheus.pusher", QtWarningMsg)
 
 } // namespace QtPrometheusPrivate

@@ -8,7 +8,10 @@
 
 namespace QtPrometheusPrivate {
 
+// prometheus.exporter: the exporter, its HTTP server and the collectors.
 Q_DECLARE_LOGGING_CATEGORY(lcExporter)
+// prometheus.pusher: PrometheusPusher.
+Q_DECLARE_LOGGING_CATEGORY(lcPusher)
 
 } // namespace QtPrometheusPrivate
 

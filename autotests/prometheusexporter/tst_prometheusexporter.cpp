@@ -19,6 +19,7 @@
 #include <memory>
 
 #include "httptestclient.h"
+#include "logcapture.h"
 #include "scopedthread.h"
 
 using namespace std::chrono_literals;
@@ -94,6 +95,7 @@ private Q_SLOTS:
     void statusFailing();
     void statusMetricOnlyWhenNamed();
     void selfMetrics();
+    void warningsOutsideQtCategories();
     void customCollectable();
     void runtimeMetricsSwitch();
 };
@@ -563,6 +565,23 @@ void tst_PrometheusExporter::statusMetricOnlyWhenNamed()
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("invalid status metric")));
     exporter->setStatusMetricName(QStringLiteral("bad name"));
     QCOMPARE(exporter->statusMetricName(), QStringLiteral("myapp"));
+}
+
+// The library logs in "prometheus.exporter", outside Qt's "qt." categories, so
+// an application that silences Qt's own logging still sees its warnings.
+void tst_PrometheusExporter::warningsOutsideQtCategories()
+{
+    PrometheusExporter exporter;
+    {
+        LogCapture capture(QStringLiteral("qt.*=false"));
+        exporter.setStatusMetricName(QStringLiteral("bad name"));
+    }
+    const auto &messages = LogCapture::messages();
+    QCOMPARE(messages.size(), 1);
+    QCOMPARE(messages.at(0).type, QtWarningMsg);
+    QCOMPARE(messages.at(0).category, QByteArray("prometheus.exporter"));
+    QVERIFY2(messages.at(0).text.contains(QLatin1String("invalid status metric")),
+             qPrintable(messages.at(0).text));
 }
 
 void tst_PrometheusExporter::selfMetrics()

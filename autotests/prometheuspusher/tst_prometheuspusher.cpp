@@ -39,6 +39,8 @@
 #include <optional>
 #include <stdexcept>
 
+#include "logcapture.h"
+
 using namespace std::chrono_literals;
 using Labels = QMap<QString, QString>;
 
@@ -400,6 +402,7 @@ private Q_SLOTS:
 
     void defaultsAndProperties();
     void groupUrl_data();
+    void warningsOutsideQtCategories();
     void groupUrl();
     void groupUrlRoundTrip();
 
@@ -899,6 +902,21 @@ void tst_PrometheusPusher::collectables()
     group = m_gateway.group({{QStringLiteral("job"), job}});
     QVERIFY(group);
     QVERIFY(!sample(*group, QStringLiteral("tst_extra")));
+}
+
+// The pusher logs in "prometheus.pusher", which "qt.*=false" leaves on.
+void tst_PrometheusPusher::warningsOutsideQtCategories()
+{
+    PrometheusPusher pusher;
+    {
+        LogCapture capture(QStringLiteral("qt.*=false"));
+        pusher.setMethod(PrometheusPusher::Operation::Delete);
+    }
+    const auto &messages = LogCapture::messages();
+    QCOMPARE(messages.size(), 1);
+    QCOMPARE(messages.at(0).type, QtWarningMsg);
+    QCOMPARE(messages.at(0).category, QByteArray("prometheus.pusher"));
+    QCOMPARE(messages.at(0).text, QStringLiteral("ignoring Operation::Delete as the push method"));
 }
 
 void tst_PrometheusPusher::collectExceptionFails()

@@ -55,7 +55,7 @@ int main(int argc, char *argv[])
     auto &lastSuccess = gauge(*successRegistry, "batch_job_last_success_timestamp_seconds",
                               "Unix time of the last run that succeeded.");
 
-    // A failed push is logged by the library (category qt.prometheus.exporter.pusher).
+    // A failed push is logged by the library (category prometheus.pusher).
     QObject::connect(&pusher, &PrometheusPusher::pushSucceeded, &app, [&pusher] {
         QTextStream(stdout) << "pushed to " << pusher.groupUrl().toString() << Qt::endl;
     });

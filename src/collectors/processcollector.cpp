@@ -52,7 +52,7 @@ using namespace QtPrometheusPrivate;
 
     A value that cannot be read (for example when \c{/proc} is not mounted or
     is hidden) is left out of the scrape rather than reported as 0; the first
-    such failure is logged as a warning in the \c{qt.prometheus.exporter}
+    such failure is logged as a warning in the \c{prometheus.exporter}
     category.
 
     Platform details:

@@ -3,6 +3,7 @@
 
 #include <QtPrometheusExporter/prometheuspusher.h>
 
+#include "logging_p.h"
 #include "push/prometheuspusher_p.h"
 #include "push/pushgatewayurl_p.h"
 
@@ -48,7 +49,7 @@ using namespace QtPrometheusPrivate;
     running is skipped. Every request ends in pushSucceeded() or pushFailed()
     with an error text that names the HTTP status and the gateway's message.
 
-    Logging category: \c{qt.prometheus.exporter.pusher}.
+    Logging category: \c{prometheus.pusher}.
 */
 
 /*!
@@ -101,8 +102,6 @@ using namespace QtPrometheusPrivate;
 */
 
 namespace {
-Q_LOGGING_CATEGORY(lcPusher, "qt.prometheus.exporter.pusher", QtWarningMsg)
-
 constexpr char contentTypeText004[] = "text/plain; version=0.0.4; charset=utf-8";
 
 bool sameCollectable(const std::weak_ptr<prometheus::Collectable> &a,
