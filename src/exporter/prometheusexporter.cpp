@@ -334,7 +334,7 @@ bool PrometheusExporter::start()
         return true;
     d->clearError();
     auto *server = new HttpServer(this);
-    server->guard().limits = d->limits;
+    server->setLimits(d->limits);
     if (!server->listen(d->address, d->port, d->tlsConfiguration())) {
         const QString message = server->errorString();
         const bool inUse = server->addressInUse();
@@ -357,7 +357,7 @@ bool PrometheusExporter::start(QTcpServer *listener)
         return true;
     d->clearError();
     auto *server = new HttpServer(this);
-    server->guard().limits = d->limits;
+    server->setLimits(d->limits);
     if (!server->adopt(listener, d->tlsConfiguration())) {
         const QString message = server->errorString();
         delete server;
@@ -375,10 +375,10 @@ bool PrometheusExporterPrivate::finishStart(HttpServer *newServer)
     server->setRequestHandler([this](HttpRequest &&request, std::shared_ptr<HttpReply> reply) {
         router.route(std::move(request), std::move(reply));
     });
-    server->guard().onClosed = [this](CloseReason reason) {
+    server->setCloseObserver([this](CloseReason reason) {
         if (selfMetricsEnabled)
             selfMetrics.countConnectionClosed(reason);
-    };
+    });
     updates.setServing(true);
     updateRuntimeCollectors();
     qCInfo(lcExporter).noquote() << "serving metrics on" << q->url().toString();
@@ -423,7 +423,7 @@ void PrometheusExporter::stop()
 void PrometheusExporterPrivate::shutdownServer()
 {
     HttpServer *old = std::exchange(server, nullptr);
-    old->guard().onClosed = nullptr;
+    old->setCloseObserver(nullptr);
     old->close();
     // The answers just written still go out, within a short deadline; the
     // server outlives the exporter for that long if need be.
@@ -434,7 +434,7 @@ void PrometheusExporterPrivate::acceptScrape(PendingScrape &&scrape)
 {
     if (scrapesInFlight() >= maxScrapesInFlight) {
         router.answer(*scrape.reply,
-                      ScrapeRouter::textResponse(503, "Too many scrapes in flight, try again later.\n"));
+                      textResponse(503, "Too many scrapes in flight, try again later.\n"));
         return;
     }
     updates.accept(std::move(scrape));
@@ -489,7 +489,7 @@ RenderInput PrometheusExporterPrivate::renderInput() const
     input.collectables.insert(input.collectables.end(), collectables.begin(), collectables.end());
     if (selfMetricsEnabled) {
         if (server)
-            selfMetrics.setOpenConnections(server->guard().count());
+            selfMetrics.setOpenConnections(server->connectionCount());
         input.collectables.push_back(selfMetrics.registry());
     }
     if (processCollector)

@@ -16,7 +16,7 @@ using namespace QtPrometheusPrivate;
 void PrometheusExporterPrivate::applyLimits()
 {
     if (server)
-        server->guard().limits = limits;
+        server->setLimits(limits);
 }
 
 /*!

@@ -50,15 +50,6 @@ void ScrapeRouter::answer(HttpReply &reply, const HttpResponse &response)
     m_onAnswered(response.statusCode);
 }
 
-HttpResponse ScrapeRouter::textResponse(int statusCode, const QByteArray &body)
-{
-    HttpResponse response;
-    response.statusCode = statusCode;
-    response.contentType = HttpLiterals::contentTypePlain;
-    response.body = body;
-    return response;
-}
-
 QDeadlineTimer ScrapeRouter::deadlineFor(const HttpRequest &request) const
 {
     qint64 timeoutMs = updateTimeoutMs;

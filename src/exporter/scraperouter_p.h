@@ -30,8 +30,6 @@ public:
     void route(HttpRequest &&request, std::shared_ptr<HttpReply> reply);
     // Sends a response that is not a scrape's (an error, the landing page).
     void answer(HttpReply &reply, const HttpResponse &response);
-    // The shape of every plain-text answer the exporter sends.
-    static HttpResponse textResponse(int statusCode, const QByteArray &body);
 
     QString path = QStringLiteral("/metrics");
     BasicAuth basicAuth;

@@ -4,6 +4,7 @@
 #include "http/connectionguard_p.h"
 
 #include "http/httpconnection_p.h"
+#include "http/httpreply_p.h"
 #include "logging_p.h"
 
 #include <QtCore/qtimer.h>
@@ -46,9 +47,11 @@ void ConnectionGuard::reject(QTcpSocket *socket)
 {
     noteClosed(CloseReason::Rejected);
     qCDebug(lcExporter) << "connection limit reached; turning away" << socket->peerAddress();
-    socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                  "Content-Length: 40\r\nConnection: close\r\n\r\n"
-                  "Too many connections, try again later.\r\n");
+    // Before any HTTP parsing: the answer is written raw, built as every other is.
+    const HttpResponse response
+        = textResponse(503, QByteArrayLiteral("Too many connections, try again later.\n"));
+    socket->write(HttpReply::statusAndHeaders(response, response.body.size(), true)
+                  + response.body);
     QObject::connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
     // A client that does not even read its 503 is not waited for.
     QTimer::singleShot(1000, socket, [socket] { socket->abort(); });

@@ -3,6 +3,7 @@
 
 #include "http/httpreply_p.h"
 
+#include "http/httpliterals_p.h"
 #include "logging_p.h"
 
 #include <QtNetwork/qtcpsocket.h>
@@ -34,11 +35,7 @@ HttpReply::~HttpReply()
     // Every request is owed an answer, or the client hangs until its own timeout
     // (and on Qt 6.4 every later answer on the connection waits behind this one).
     if (!m_sent) {
-        HttpResponse unavailable;
-        unavailable.statusCode = 503;
-        unavailable.contentType = QByteArrayLiteral("text/plain; charset=utf-8");
-        unavailable.body = QByteArrayLiteral("The exporter stopped before answering.\n");
-        send(unavailable);
+        send(textResponse(503, QByteArrayLiteral("The exporter stopped before answering.\n")));
     }
 }
 
@@ -76,7 +73,17 @@ QByteArray HttpReply::reasonPhrase(int statusCode)
     }
 }
 
-QByteArray HttpReply::statusAndHeaders(const HttpResponse &response, qsizetype bodyLength) const
+HttpResponse textResponse(int statusCode, const QByteArray &text)
+{
+    HttpResponse response;
+    response.statusCode = statusCode;
+    response.contentType = HttpLiterals::contentTypePlain;
+    response.body = text;
+    return response;
+}
+
+QByteArray HttpReply::statusAndHeaders(const HttpResponse &response, qsizetype bodyLength,
+                                       bool close)
 {
     QByteArray bytes;
     bytes.reserve(160);
@@ -86,7 +93,7 @@ QByteArray HttpReply::statusAndHeaders(const HttpResponse &response, qsizetype b
     bytes += "Content-Length: " + QByteArray::number(bodyLength) + "\r\n";
     for (const auto &[name, value] : response.headers)
         bytes += name + ": " + value + "\r\n";
-    if (m_close)
+    if (close)
         bytes += "Connection: close\r\n";
     bytes += "\r\n";
     return bytes;
@@ -101,7 +108,7 @@ qint64 HttpReply::send(const HttpResponse &response)
     // bytes on the wire do not change with it: Qt 6.8's responder lower-cases
     // header names and puts Content-Length: 0 on a HEAD answer.
     const QByteArray &body = m_head ? QByteArray() : response.body;
-    QByteArray bytes = statusAndHeaders(response, response.body.size());
+    QByteArray bytes = statusAndHeaders(response, response.body.size(), m_close);
 
 #if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
     // Qt 6.4's responder holds a raw socket pointer (a crash once the client has

@@ -27,6 +27,9 @@ struct HttpResponse
     QList<std::pair<QByteArray, QByteArray>> headers; // besides Content-Type/-Length
 };
 
+// A plain-text answer: every error the library sends (401, 404, 405, 503) is one.
+HttpResponse textResponse(int statusCode, const QByteArray &text);
+
 // The one answer owed to one request. It may be sent long after the request
 // arrived (notify mode), so it never assumes the client is still there.
 class HttpReply
@@ -44,17 +47,14 @@ public:
     // Returns the number of body bytes that went out, or -1 when nothing was written.
     qint64 send(const HttpResponse &response);
     bool isClientConnected() const;
-    bool isSent() const
-    {
-        return m_sent;
-    }
 
     static QByteArray reasonPhrase(int statusCode);
+    // The status line and headers of an answer with a body of bodyLength bytes.
+    static QByteArray statusAndHeaders(const HttpResponse &response, qsizetype bodyLength,
+                                       bool close);
 
 private:
     void markSent();
-    // The status line and headers of the answer.
-    QByteArray statusAndHeaders(const HttpResponse &response, qsizetype bodyLength) const;
 
     QPointer<HttpConnection> m_connection;
     bool m_head;

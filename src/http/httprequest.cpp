@@ -32,8 +32,7 @@ HttpRequest HttpRequest::fromQt(const QHttpServerRequest &request, bool http10, 
     // client's Host header, which must not influence anything.
     const QUrl url = request.url();
     r.path = url.path();
-    r.query = request.query();
-    const auto items = r.query.queryItems(QUrl::FullyDecoded);
+    const auto items = request.query().queryItems(QUrl::FullyDecoded);
     for (const auto &[key, value] : items) {
         if (key == QLatin1String("name[]"))
             r.familyNames.append(value.toUtf8());

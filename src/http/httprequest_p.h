@@ -28,7 +28,6 @@ struct HttpRequest
     Method method = Method::Other;
     QByteArray methodName;
     QString path;
-    QUrlQuery query;
     QByteArray accept;
     QByteArray acceptEncoding;
     QByteArray scrapeTimeoutHeader;

@@ -35,7 +35,14 @@ public:
 
     void setRequestHandler(RequestHandler handler) { m_handler = std::move(handler); }
 
-    ConnectionGuard &guard() { return m_guard; }
+    // What the exporter may know of the connections: limits to apply (at once,
+    // to open connections too), how many are open, and why each closes.
+    void setLimits(const ServerLimits &limits) { m_guard.limits = limits; }
+    int connectionCount() const { return m_guard.count(); }
+    void setCloseObserver(std::function<void(CloseReason)> observer)
+    {
+        m_guard.onClosed = std::move(observer);
+    }
 
     // Binds the listener, with TLS when tls is given; false with the reason in
     // errorString on failure.
