@@ -78,6 +78,7 @@ private Q_SLOTS:
     void pathNormalisation();
     void busyPortFailsWithClearError();
     void startOnExistingListener();
+    void startAndStopConnectAsSlots();
     void notifyDirectSlotShowsEachUpdate();
     void notifyWorkerThreadSlot();
     void notifyAsyncSlotKeepsCopy();
@@ -188,7 +189,7 @@ void tst_PrometheusExporter::startOnExistingListener()
     const quint16 port = listener.serverPort();
     PrometheusExporter exporter;
     exporter.setMode(PrometheusExporter::Mode::Plain);
-    QVERIFY2(exporter.start(&listener), qPrintable(exporter.errorString()));
+    QVERIFY2(exporter.startOn(&listener), qPrintable(exporter.errorString()));
     QCOMPARE(exporter.port(), port);
     QVERIFY(!listener.isListening());
     const auto response = httpGet(port, "/metrics");
@@ -197,8 +198,28 @@ void tst_PrometheusExporter::startOnExistingListener()
 
     QTcpServer notListening;
     PrometheusExporter other;
-    QVERIFY(!other.start(&notListening));
+    QVERIFY(!other.startOn(&notListening));
     QCOMPARE(other.error(), PrometheusExporter::Error::InvalidListenerError);
+}
+
+// start() has no overload, so a plain member-function pointer connects it.
+void tst_PrometheusExporter::startAndStopConnectAsSlots()
+{
+    PrometheusExporter exporter;
+    exporter.setPort(0);
+    QTimer starter;
+    starter.setSingleShot(true);
+    QTimer stopper;
+    stopper.setSingleShot(true);
+    connect(&starter, &QTimer::timeout, &exporter, &PrometheusExporter::start);
+    connect(&stopper, &QTimer::timeout, &exporter, &PrometheusExporter::stop);
+    QSignalSpy running(&exporter, &PrometheusExporter::runningChanged);
+    starter.start(0);
+    QVERIFY(running.wait(5000));
+    QVERIFY(exporter.isRunning());
+    stopper.start(0);
+    QVERIFY(running.wait(5000));
+    QVERIFY(!exporter.isRunning());
 }
 
 void tst_PrometheusExporter::notifyDirectSlotShowsEachUpdate()

@@ -171,9 +171,11 @@ public:
     Error error() const;
     QString errorString() const;
 
+    // Not an overload of start(): &PrometheusExporter::start connects without qOverload.
+    bool startOn(QTcpServer *listener);
+
 public Q_SLOTS:
     bool start();
-    bool start(QTcpServer *listener);
     void stop();
 
 Q_SIGNALS:

@@ -68,7 +68,7 @@ using namespace QtPrometheusPrivate;
     \value AddressInUseError      start(): the address and port are taken.
     \value ListenError            start(): listening failed for another reason.
     \value InvalidPathError       setPath(): the path was refused; the old one stays.
-    \value InvalidListenerError   start(QTcpServer *): the listener is not listening
+    \value InvalidListenerError   startOn(): the listener is not listening
                                   or its socket cannot be taken over.
     \value TlsConfigurationError  The TLS certificate or key could not be used.
 */
@@ -350,7 +350,7 @@ bool PrometheusExporter::start()
     crate's own-listener option). The exporter takes over a duplicate of the
     listening socket and closes \a listener; Unix only.
 */
-bool PrometheusExporter::start(QTcpServer *listener)
+bool PrometheusExporter::startOn(QTcpServer *listener)
 {
     Q_D(PrometheusExporter);
     if (d->server)
