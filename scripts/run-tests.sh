@@ -199,10 +199,8 @@ else
         "-DCMAKE_MODULE_LINKER_FLAGS=$sanitize"
     if [[ $last_rc -eq 0 ]]; then
         asan_options="detect_leaks=1:check_initialization_order=1:strict_init_order=1"
+        # No LeakSanitizer suppressions: every leak fails the stage.
         lsan_options="print_suppressions=0"
-        if [[ -f scripts/lsan.supp ]]; then
-            lsan_options="suppressions=$repo_root/scripts/lsan.supp:$lsan_options"
-        fi
         ctest_asan() {
             export ASAN_OPTIONS="$asan_options"
             export LSAN_OPTIONS="$lsan_options"

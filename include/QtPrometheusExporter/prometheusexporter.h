@@ -132,7 +132,7 @@ public:
     bool compressionEnabled() const;
     void setCompressionEnabled(bool enabled);
 
-    // Limits (SPEC §5); each applies to the next connection, scrape or write.
+    // Limits; each applies to the next connection, scrape or write.
     qint64 readBufferSize() const;
     void setReadBufferSize(qint64 bytes);
     std::chrono::milliseconds requestHeaderTimeout() const;

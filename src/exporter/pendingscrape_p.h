@@ -9,7 +9,7 @@
 
 #include <memory>
 
-#include "exposition/metricsrenderer_p.h"
+#include "exposition/metricsrender_p.h"
 #include "http/httprequest_p.h"
 
 namespace QtPrometheusPrivate {

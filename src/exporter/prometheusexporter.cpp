@@ -55,7 +55,7 @@ using namespace QtPrometheusPrivate;
 
 /*!
     \enum PrometheusExporter::Status
-    What scrapes report about the application (the crate's status).
+    What scrapes report about the application.
     \value Ok       Scrapes are answered with HTTP 200 (default).
     \value Failing  Scrapes are answered with HTTP 500, the statusMessage as a
                     comment, then the metrics.
@@ -287,8 +287,8 @@ std::shared_ptr<prometheus::Registry> PrometheusExporter::registry() const
 }
 
 /*!
-    Returns a process-wide registry for code that has no exporter at hand
-    (the Rust crate's global registry). Pass it to the constructor to serve it.
+    Returns a process-wide registry for code that has no exporter at hand.
+    Pass it to the constructor to serve it.
 */
 std::shared_ptr<prometheus::Registry> PrometheusExporter::defaultRegistry()
 {
@@ -346,9 +346,11 @@ bool PrometheusExporter::start()
 }
 
 /*!
-    Starts serving on the socket of \a listener, which must be listening (the
-    crate's own-listener option). The exporter takes over a duplicate of the
-    listening socket and closes \a listener; Unix only.
+    Starts serving on the socket of \a listener, which must be listening, for
+    an application that opens its own socket (inherited, or bound with special
+    options). The exporter takes over a duplicate of the listening socket and
+    closes \a listener; Unix only. Returns \c false with errorString() set
+    otherwise.
 */
 bool PrometheusExporter::startOn(QTcpServer *listener)
 {

@@ -12,7 +12,7 @@
 #include <memory>
 #include <vector>
 
-#include "exposition/metricsrenderer_p.h"
+#include "exposition/metricsrender_p.h"
 
 QT_BEGIN_NAMESPACE
 class QObject;

@@ -9,7 +9,7 @@
 #include <array>
 #include <memory>
 
-#include "http/serverlimits_p.h"
+#include "http/closereason_p.h"
 
 namespace prometheus {
 class Counter;

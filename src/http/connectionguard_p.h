@@ -10,6 +10,7 @@
 
 #include <functional>
 
+#include "http/closereason_p.h"
 #include "http/serverlimits_p.h"
 
 QT_BEGIN_NAMESPACE

@@ -7,7 +7,6 @@
 #include <QtCore/qglobal.h>
 
 #include <chrono>
-#include <cstddef>
 
 namespace QtPrometheusPrivate {
 
@@ -24,17 +23,6 @@ struct ServerLimits
     // (but one response of any size always gets its chance).
     qint64 maxWriteBacklog = 4 * 1024 * 1024;
 };
-
-enum class CloseReason {
-    HeaderTimeout, // the request header did not arrive in time
-    IdleTimeout, // an idle keep-alive connection
-    Evicted, // an idle connection closed to make room for a new one
-    Rejected, // a new connection answered 503: every slot was busy
-    WriteBacklog, // the client stopped reading its answers
-    WriteTimeout, // the client took nothing of its answer for the idle timeout
-};
-// WriteTimeout is the last reason; SelfMetrics labels each.
-constexpr std::size_t CloseReasonCount = std::size_t(CloseReason::WriteTimeout) + 1;
 
 } // namespace QtPrometheusPrivate
 

@@ -1,7 +1,7 @@
 // Copyright (C) 2026 The QtPrometheusExporter authors
 // SPDX-License-Identifier: MIT
 
-#include "exposition/metricsrenderer_p.h"
+#include "exposition/metricsrender_p.h"
 
 #include "exposition/compression_p.h"
 #include "logging_p.h"
