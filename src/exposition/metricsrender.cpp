@@ -3,16 +3,13 @@
 
 #include "exposition/metricsrender_p.h"
 
+#include "exposition/collection_p.h"
 #include "exposition/compression_p.h"
-#include "logging_p.h"
-
 #include "exposition/openmetricswriter_p.h"
 #include "exposition/textwriter_p.h"
-
-#include <prometheus/collectable.h>
+#include "logging_p.h"
 
 #include <algorithm>
-#include <exception>
 
 namespace QtPrometheusPrivate {
 
@@ -50,25 +47,18 @@ MetricsRender::MetricsRender(const RenderInput &input)
         m_prefix = commentLines(input.failingMessage.isEmpty() ? QStringLiteral("status: failing")
                                                                : input.failingMessage);
     }
-    // A collectable is user code: an exception from it must not cross into Qt's
-    // event loop, it becomes a 500 that says what went wrong.
-    try {
-        for (const auto &weak : input.collectables) {
-            if (const auto collectable = weak.lock()) {
-                auto collected = collectable->Collect();
-                m_families.insert(m_families.end(), std::make_move_iterator(collected.begin()),
-                                  std::make_move_iterator(collected.end()));
-            }
-        }
-        if (!input.statusMetricName.isEmpty())
-            m_families.push_back(statusFamily(input.statusMetricName, input.failing));
-    } catch (const std::exception &e) {
-        qCWarning(lcExporter) << "collecting metrics failed:" << e.what();
-        m_families.clear();
+    // A collectable is user code: whatever it throws becomes a 500 that says
+    // what went wrong.
+    Collection collection = collectMetrics(input.collectables);
+    if (collection.failed()) {
+        qCWarning(lcExporter).noquote() << collection.error;
         m_statusCode = 500;
-        m_prefix = commentLines(
-            QStringLiteral("collecting metrics failed: %1").arg(QString::fromUtf8(e.what())));
+        m_prefix = commentLines(collection.error);
+        return;
     }
+    m_families = std::move(collection.families);
+    if (!input.statusMetricName.isEmpty())
+        m_families.push_back(statusFamily(input.statusMetricName, input.failing));
 }
 
 const RenderedBody &MetricsRender::body(const RenderRequest &request)

@@ -3,6 +3,7 @@
 
 #include <QtPrometheusExporter/prometheuspusher.h>
 
+#include "exposition/collection_p.h"
 #include "logging_p.h"
 #include "push/prometheuspusher_p.h"
 #include "push/pushgatewayurl_p.h"
@@ -21,7 +22,6 @@
 #include <prometheus/text_serializer.h>
 
 #include <algorithm>
-#include <exception>
 #include <utility>
 
 using namespace QtPrometheusPrivate;
@@ -265,25 +265,19 @@ void PrometheusPusherPrivate::failLater(Error newError, const QString &message)
 
 bool PrometheusPusherPrivate::collect(QByteArray *body, QString *message) const
 {
-    // A collectable is user code: an exception from it must not cross into Qt's
-    // event loop; it fails this push with a message instead.
-    try {
-        std::vector<prometheus::MetricFamily> families = registry->Collect();
-        for (const auto &weak : collectables) {
-            if (const auto collectable = weak.lock()) {
-                auto collected = collectable->Collect();
-                families.insert(families.end(), std::make_move_iterator(collected.begin()),
-                                std::make_move_iterator(collected.end()));
-            }
-        }
-        *body = serialize(families);
-        return true;
-    } catch (const std::exception &e) {
-        *message = QStringLiteral("collecting metrics failed: %1").arg(QString::fromUtf8(e.what()));
-    } catch (...) {
-        *message = QStringLiteral("collecting metrics failed: unknown exception");
+    // A collectable is user code: whatever it throws fails this push with a
+    // message instead of crossing into Qt's event loop.
+    std::vector<std::weak_ptr<prometheus::Collectable>> all;
+    all.reserve(collectables.size() + 1);
+    all.push_back(registry);
+    all.insert(all.end(), collectables.cbegin(), collectables.cend());
+    const Collection collection = collectMetrics(all);
+    if (collection.failed()) {
+        *message = collection.error;
+        return false;
     }
-    return false;
+    *body = serialize(collection.families);
+    return true;
 }
 
 // The one place the text format is written; the library's faster writer
