@@ -4,6 +4,8 @@
 #include <QtPrometheusExporter/prometheuspusher.h>
 
 #include "exposition/collection_p.h"
+#include "exposition/contentnegotiation_p.h"
+#include "exposition/textwriter_p.h"
 #include "logging_p.h"
 #include "push/prometheuspusher_p.h"
 #include "push/pushgatewayurl_p.h"
@@ -19,7 +21,6 @@
 
 #include <prometheus/collectable.h>
 #include <prometheus/registry.h>
-#include <prometheus/text_serializer.h>
 
 #include <algorithm>
 #include <utility>
@@ -102,8 +103,6 @@ using namespace QtPrometheusPrivate;
 */
 
 namespace {
-constexpr char contentTypeText004[] = "text/plain; version=0.0.4; charset=utf-8";
-
 bool sameCollectable(const std::weak_ptr<prometheus::Collectable> &a,
                      const std::weak_ptr<prometheus::Collectable> &b)
 {
@@ -216,12 +215,12 @@ void PrometheusPusherPrivate::send(Operation operation)
     switch (operation) {
     case Operation::Push:
         networkRequest.setHeader(QNetworkRequest::ContentTypeHeader,
-                                 QByteArray(contentTypeText004));
+                                 contentTypeFor(ExpositionFormat::Text004));
         newReply = network->put(networkRequest, body);
         break;
     case Operation::PushAdd:
         networkRequest.setHeader(QNetworkRequest::ContentTypeHeader,
-                                 QByteArray(contentTypeText004));
+                                 contentTypeFor(ExpositionFormat::Text004));
         newReply = network->post(networkRequest, body);
         break;
     case Operation::Delete:
@@ -280,12 +279,17 @@ bool PrometheusPusherPrivate::collect(QByteArray *body, QString *message) const
     return true;
 }
 
-// The one place the text format is written; the library's faster writer
-// replaces prometheus-cpp's serializer here.
+// The scrape's writer and content type: a push carries the bytes a text 0.0.4
+// scrape of the same families would serve.
 QByteArray PrometheusPusherPrivate::serialize(const std::vector<prometheus::MetricFamily> &families)
 {
-    const std::string text = prometheus::TextSerializer().Serialize(families);
-    return QByteArray(text.data(), qsizetype(text.size()));
+    QByteArray out;
+    const Exposition::WriteResult result = Exposition::writeText004(families, out);
+    for (const std::string &dropped : result.droppedFamilies) {
+        qCWarning(lcPusher, "family %s left out: its name is taken by a family of another type",
+                  dropped.c_str());
+    }
+    return out;
 }
 
 void PrometheusPusherPrivate::onReadyRead()
