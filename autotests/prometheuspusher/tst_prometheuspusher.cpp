@@ -1,6 +1,7 @@
 // Copyright (C) 2026 The QtPrometheusExporter authors
 // SPDX-License-Identifier: MIT
 
+#include <QtPrometheusExporter/PrometheusExporter>
 #include <QtPrometheusExporter/PrometheusPusher>
 
 #include <QtCore/qelapsedtimer.h>
@@ -30,6 +31,7 @@
 #include <prometheus/collectable.h>
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
 #include <prometheus/metric_family.h>
 #include <prometheus/registry.h>
 
@@ -39,6 +41,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "httptestclient.h"
 #include "logcapture.h"
 
 using namespace std::chrono_literals;
@@ -256,6 +259,8 @@ public:
     int connections = 0;
     int disconnections = 0;
     int requests = 0;
+    QByteArray lastHead; // request line and headers of the last request
+    QByteArray lastBody;
 
 private:
     void read(QTcpSocket *socket)
@@ -272,6 +277,8 @@ private:
         }
         if (buffer.size() < end + 4 + length)
             return;
+        lastHead = buffer.left(end);
+        lastBody = buffer.mid(end + 4, length);
         buffer.remove(0, end + 4 + length);
         ++requests;
         if (m_answer.isEmpty())
@@ -414,6 +421,7 @@ private Q_SLOTS:
     void operationsKeepTheirOrder();
     void repeatedCallsAreMerged();
     void collectables();
+    void pushBodyEqualsScrapeBody();
     void collectExceptionFails();
     void invalidConfigurationFails_data();
     void invalidConfigurationFails();
@@ -902,6 +910,76 @@ void tst_PrometheusPusher::collectables()
     group = m_gateway.group({{QStringLiteral("job"), job}});
     QVERIFY(group);
     QVERIFY(!sample(*group, QStringLiteral("tst_extra")));
+}
+
+void tst_PrometheusPusher::pushBodyEqualsScrapeBody()
+{
+    // One registry, served by an exporter and pushed by a pusher: the same
+    // writer must give the same bytes, down to escapes and the last digit.
+    auto registry = std::make_shared<prometheus::Registry>();
+    auto &requests = prometheus::BuildCounter()
+                         .Name("tst_requests_total")
+                         .Help("Requests, \\ and a\nsecond line")
+                         .Register(*registry);
+    requests.Add({{"path", "C:\\tmp\n\"quoted\""}}).Increment(3);
+    requests.Add({{"path", "/"}}).Increment(0.1 + 0.2); // 0.30000000000000004
+    auto &values = prometheus::BuildGauge().Name("tst_value").Help("values").Register(*registry);
+    values.Add({{"kind", "tiny"}}).Set(1e-300);
+    values.Add({{"kind", "precise"}}).Set(0.12345678901234568); // 17 significant digits
+    values.Add({{"kind", "negative"}}).Set(-1234567.8901234567);
+    auto &latency = prometheus::BuildHistogram()
+                        .Name("tst_latency_seconds")
+                        .Help("latency")
+                        .Register(*registry)
+                        .Add({{"route", "/a b"}},
+                             prometheus::Histogram::BucketBoundaries {0.005, 0.1, 1, 1e6});
+    latency.Observe(0.05);
+    latency.Observe(2);
+    latency.Observe(3e6);
+
+    // The exporter's self and runtime metrics live in collectables of its own,
+    // not in this registry: switched off, the scrape holds exactly the registry,
+    // which is what the pusher pushes.
+    PrometheusExporter exporter(registry);
+    exporter.setMode(PrometheusExporter::Mode::Plain);
+    exporter.setPort(0);
+    exporter.setSelfMetricsEnabled(false);
+    exporter.setRuntimeMetricsEnabled(false);
+    QVERIFY(exporter.start());
+    // No Accept-Encoding: an identity body, comparable byte for byte.
+    const auto scrape = httpGet(exporter.port(), "/metrics",
+                                {QByteArrayLiteral("Accept: text/plain;version=0.0.4")});
+    QVERIFY(scrape);
+    QCOMPARE(scrape->statusCode, 200);
+    QCOMPARE(scrape->header("Content-Encoding"), QByteArray());
+
+    FakeGateway fake(httpAnswer("200 OK", QByteArray()));
+    QVERIFY(fake.start());
+    PrometheusPusher pusher(registry);
+    pusher.setGatewayUrl(fake.url());
+    pusher.setJob(QStringLiteral("j"));
+    QSignalSpy succeeded(&pusher, &PrometheusPusher::pushSucceeded);
+    pusher.push();
+    QVERIFY2(succeeded.wait(10000), qPrintable(pusher.errorString()));
+    QCOMPARE(fake.requests, 1);
+
+    QCOMPARE(fake.lastBody, scrape->body);
+    const QByteArray contentType = "\r\ncontent-type: " + scrape->header("Content-Type") + "\r\n";
+    QVERIFY2(QByteArray(fake.lastHead + "\r\n").toLower().contains(contentType.toLower()),
+             fake.lastHead.constData());
+    // The comparison proves something only if the body holds the hard cases.
+    for (const char *expected :
+         {"tst_requests_total{path=\"/\"} 0.30000000000000004\n",
+          "tst_requests_total{path=\"C:\\\\tmp\\n\\\"quoted\\\"\"} 3\n",
+          "tst_value{kind=\"tiny\"} 1e-300\n", "tst_value{kind=\"precise\"} 0.12345678901234568\n",
+          "tst_value{kind=\"negative\"} -1.2345678901234567e+06\n",
+          "# HELP tst_requests_total Requests, \\\\ and a\\nsecond line\n",
+          "tst_latency_seconds_bucket{route=\"/a b\",le=\"1e+06\"} 2\n"}) {
+        QVERIFY2(
+            fake.lastBody.contains(expected),
+            qPrintable(QStringLiteral("%1 missing from:\n%2")
+                           .arg(QString::fromUtf8(expected), QString::fromUtf8(fake.lastBody))));
+    }
 }
 
 // The pusher logs in "prometheus.pusher", which "qt.*=false" leaves on.
