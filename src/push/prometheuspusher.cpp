@@ -4,7 +4,6 @@
 #include <QtPrometheusExporter/prometheuspusher.h>
 
 #include "exposition/collection_p.h"
-#include "exposition/contentnegotiation_p.h"
 #include "exposition/textwriter_p.h"
 #include "logging_p.h"
 #include "push/prometheuspusher_p.h"
@@ -14,10 +13,6 @@
 #include <QtCore/qeventloop.h>
 #include <QtCore/qloggingcategory.h>
 #include <QtNetwork/qnetworkaccessmanager.h>
-#include <QtNetwork/qnetworkrequest.h>
-#if QT_CONFIG(ssl)
-#include <QtNetwork/qsslerror.h>
-#endif
 
 #include <prometheus/collectable.h>
 #include <prometheus/registry.h>
@@ -108,30 +103,6 @@ bool sameCollectable(const std::weak_ptr<prometheus::Collectable> &a,
 {
     return !a.owner_before(b) && !b.owner_before(a);
 }
-
-QByteArray verb(PrometheusPusher::Operation operation)
-{
-    switch (operation) {
-    case PrometheusPusher::Operation::Push:
-        return QByteArrayLiteral("PUT");
-    case PrometheusPusher::Operation::PushAdd:
-        return QByteArrayLiteral("POST");
-    case PrometheusPusher::Operation::Delete:
-        break;
-    }
-    return QByteArrayLiteral("DELETE");
-}
-
-// The gateway's answer as one line of text: it goes into an error message.
-QString oneLine(const QByteArray &bytes)
-{
-    QString text = QString::fromUtf8(bytes).trimmed();
-    for (QChar &c : text) {
-        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
-            c = QLatin1Char(' ');
-    }
-    return text;
-}
 } // namespace
 
 PrometheusPusherPrivate::PrometheusPusherPrivate(PrometheusPusher *q,
@@ -168,98 +139,35 @@ void PrometheusPusherPrivate::send(Operation operation)
 {
     Q_Q(PrometheusPusher);
     busy = true;
-    current = operation;
-    const quint64 id = ++requestId;
-    answer.clear();
-    sslErrors.clear();
-    timedOut = false;
-    QString message;
-    currentUrl = PushgatewayUrl::groupUrl(gatewayUrl, job, groupingLabels, &message);
-
     QPointer<PrometheusPusher> guard(q);
     setPushing(true);
-    if (!guard || id != requestId)
+    if (!guard)
         return; // a slot on pushingChanged() destroyed the pusher
 
-    if (currentUrl.isEmpty()) {
-        failLater(
-            Error::InvalidConfigurationError,
-            QStringLiteral("cannot %1: %2").arg(QString::fromLatin1(verb(operation)), message));
+    auto *request = new PushRequest(operation, q);
+    active = request;
+    QObject::connect(request, &PushRequest::finished, q,
+                     [this, request](const PushVerdict &verdict) { onFinished(request, verdict); });
+    QString message;
+    const QUrl url = PushgatewayUrl::groupUrl(gatewayUrl, job, groupingLabels, &message);
+    if (url.isEmpty()) {
+        request->fail(Error::InvalidConfigurationError,
+                      QStringLiteral("cannot %1: %2")
+                          .arg(QString::fromLatin1(PushRequest::verb(operation)), message));
         return;
     }
     QByteArray body;
     if (operation != Operation::Delete && !collect(&body, &message)) {
-        failLater(Error::CollectError, message);
+        request->fail(Error::CollectError, message);
         return;
     }
-
-    QNetworkRequest networkRequest(currentUrl);
-    // A redirect would turn a PUT into a GET and could carry the credentials
-    // elsewhere; a gateway that redirects is reported instead.
-    networkRequest.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                                QNetworkRequest::ManualRedirectPolicy);
-    networkRequest.setHeader(QNetworkRequest::UserAgentHeader,
-                             QByteArrayLiteral("QtPrometheusExporter"));
-    // HTTP/1.1 only: one request at a time gains nothing from HTTP/2, and Qt 6.4's
-    // HTTP/2 client crashes now and then in its network thread when a gateway
-    // answers 401 (seen in tst_prometheuspusher, about one run in fifteen).
-    networkRequest.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-    if (!authorization.isEmpty())
-        networkRequest.setRawHeader(QByteArrayLiteral("Authorization"), authorization);
+    PushSettings settings;
+    settings.authorization = authorization;
 #if QT_CONFIG(ssl)
-    if (sslConfiguration && currentUrl.scheme() == QLatin1String("https"))
-        networkRequest.setSslConfiguration(*sslConfiguration);
+    settings.sslConfiguration = sslConfiguration;
 #endif
-
-    QNetworkReply *newReply = nullptr;
-    switch (operation) {
-    case Operation::Push:
-        networkRequest.setHeader(QNetworkRequest::ContentTypeHeader,
-                                 contentTypeFor(ExpositionFormat::Text004));
-        newReply = network->put(networkRequest, body);
-        break;
-    case Operation::PushAdd:
-        networkRequest.setHeader(QNetworkRequest::ContentTypeHeader,
-                                 contentTypeFor(ExpositionFormat::Text004));
-        newReply = network->post(networkRequest, body);
-        break;
-    case Operation::Delete:
-        newReply = network->deleteResource(networkRequest);
-        break;
-    }
-    reply = newReply;
-    QObject::connect(newReply, &QNetworkReply::readyRead, q, [this] { onReadyRead(); });
-    QObject::connect(newReply, &QNetworkReply::finished, q,
-                     [this, newReply] { onReplyFinished(newReply); });
-#if QT_CONFIG(ssl)
-    QObject::connect(newReply, &QNetworkReply::sslErrors, q,
-                     [this, newReply](const QList<QSslError> &errors) {
-                         if (newReply != reply)
-                             return;
-                         QStringList texts;
-                         for (const QSslError &e : errors)
-                             texts.append(e.errorString());
-                         sslErrors = texts.join(QLatin1String("; "));
-                     });
-#endif
-    timeoutTimer->start(timeoutMs);
-    qCDebug(lcPusher).noquote() << verb(operation) << currentUrl.toDisplayString() << body.size()
-                                << "bytes";
-}
-
-void PrometheusPusherPrivate::failLater(Error newError, const QString &message)
-{
-    Q_Q(PrometheusPusher);
-    // Reported from the event loop, as a network failure would be: a slot never
-    // runs inside the push() call that caused it.
-    const quint64 id = requestId;
-    QMetaObject::invokeMethod(
-        q,
-        [this, id, newError, message] {
-            if (busy && id == requestId && !reply)
-                complete(newError, message);
-        },
-        Qt::QueuedConnection);
+    settings.timeoutMs = timeoutMs;
+    request->send(network, url, body, settings);
 }
 
 bool PrometheusPusherPrivate::collect(QByteArray *body, QString *message) const
@@ -279,8 +187,8 @@ bool PrometheusPusherPrivate::collect(QByteArray *body, QString *message) const
     return true;
 }
 
-// The scrape's writer and content type: a push carries the bytes a text 0.0.4
-// scrape of the same families would serve.
+// The scrape's writer: a push carries the bytes a text 0.0.4 scrape of the
+// same families would serve.
 QByteArray PrometheusPusherPrivate::serialize(const std::vector<prometheus::MetricFamily> &families)
 {
     QByteArray out;
@@ -292,89 +200,21 @@ QByteArray PrometheusPusherPrivate::serialize(const std::vector<prometheus::Metr
     return out;
 }
 
-void PrometheusPusherPrivate::onReadyRead()
+void PrometheusPusherPrivate::onFinished(PushRequest *request, const PushVerdict &verdict)
 {
-    if (!reply)
-        return;
-    // Keep the start of the answer for the error message and drop the rest, so
-    // a gateway that talks too much cannot fill the memory.
-    while (reply->bytesAvailable() > 0) {
-        const QByteArray chunk = reply->read(64 * 1024);
-        if (chunk.isEmpty())
-            break;
-        if (answer.size() < MaxMessageBytes)
-            answer.append(chunk.left(MaxMessageBytes - answer.size()));
-    }
+    Q_ASSERT(request == active);
+    active = nullptr;
+    request->deleteLater(); // it is emitting
+    complete(request->operation(), verdict.error, verdict.message);
 }
 
-void PrometheusPusherPrivate::onTimeout()
-{
-    if (!reply)
-        return;
-    timedOut = true;
-    reply->abort(); // finished() follows, from inside abort()
-}
-
-void PrometheusPusherPrivate::onReplyFinished(QNetworkReply *finished)
-{
-    finished->deleteLater();
-    if (finished != reply)
-        return;
-    onReadyRead();
-    timeoutTimer->stop();
-    reply = nullptr;
-
-    const QString what = QString::fromLatin1(verb(current)) + QLatin1Char(' ')
-        + currentUrl.toDisplayString(QUrl::RemoveUserInfo);
-    const int status = finished->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (timedOut) {
-        complete(Error::TimeoutError,
-                 QStringLiteral("%1: no answer from the Pushgateway within %2 ms")
-                     .arg(what, QString::number(timeoutMs)));
-        return;
-    }
-    if (status != 0 && (status < 200 || status > 299)) {
-        const QString reason = QString::fromUtf8(
-            finished->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray());
-        QString text = QStringLiteral("%1: the Pushgateway answered HTTP %2")
-                           .arg(what, QString::number(status));
-        if (!reason.isEmpty())
-            text += QLatin1Char(' ') + reason;
-        const QString gatewayMessage = oneLine(answer);
-        if (!gatewayMessage.isEmpty())
-            text += QStringLiteral(": ") + gatewayMessage;
-        if (status >= 300 && status < 400) {
-            text += QStringLiteral(" (redirects are not followed; point the gateway URL at %1)")
-                        .arg(QString::fromUtf8(finished->rawHeader("Location")));
-        }
-        complete(Error::HttpError, text);
-        return;
-    }
-    if (finished->error() != QNetworkReply::NoError) {
-        const bool tls = finished->error() == QNetworkReply::SslHandshakeFailedError;
-        QString detail = finished->errorString();
-        if (tls && !sslErrors.isEmpty())
-            detail = sslErrors;
-        complete(tls ? Error::TlsError : Error::ConnectionError,
-                 QStringLiteral("%1: %2 the Pushgateway: %3")
-                     .arg(what,
-                          tls ? QStringLiteral("TLS handshake failed with")
-                              : QStringLiteral("cannot reach"),
-                          detail));
-        return;
-    }
-    complete(Error::NoError, QString());
-}
-
-void PrometheusPusherPrivate::complete(Error newError, const QString &message)
+void PrometheusPusherPrivate::complete(Operation operation, Error newError, const QString &message)
 {
     Q_Q(PrometheusPusher);
     // Still busy while the signal is out, so that what a slot asks for queues up
     // behind the operations that were already waiting.
-    reply = nullptr;
     error = newError;
     errorString = message;
-    const Operation operation = current;
     QPointer<PrometheusPusher> guard(q);
     if (newError == Error::NoError) {
         qCDebug(lcPusher) << operation << "succeeded";
@@ -472,9 +312,6 @@ PrometheusPusher::PrometheusPusher(std::shared_ptr<prometheus::Registry> registr
     d->intervalTimer = new QTimer(this);
     d->intervalTimer->setInterval(d->intervalMs);
     connect(d->intervalTimer, &QTimer::timeout, this, [d] { d->onIntervalTimeout(); });
-    d->timeoutTimer = new QTimer(this);
-    d->timeoutTimer->setSingleShot(true);
-    connect(d->timeoutTimer, &QTimer::timeout, this, [d] { d->onTimeout(); });
 }
 
 /*!
@@ -487,12 +324,7 @@ PrometheusPusher::~PrometheusPusher()
     // No signal may reach a half-destroyed object from here on.
     QSignalBlocker blocker(this);
     d->queue.clear();
-    if (QNetworkReply *reply = d->reply.data()) {
-        d->reply = nullptr;
-        reply->disconnect(this);
-        reply->abort();
-        delete reply;
-    }
+    delete d->active.data(); // aborts the request on the wire before its manager goes
     delete d->network;
     d->network = nullptr;
 }

@@ -9,7 +9,6 @@
 #include <QtCore/qbytearray.h>
 #include <QtCore/qpointer.h>
 #include <QtCore/qtimer.h>
-#include <QtNetwork/qnetworkreply.h>
 #if QT_CONFIG(ssl)
 #include <QtNetwork/qsslconfiguration.h>
 #endif
@@ -20,17 +19,18 @@
 
 #include <prometheus/metric_family.h>
 
+#include "push/pushrequest_p.h"
+
 class QNetworkAccessManager;
 
+// The queue of operations, the properties and the push on quit; one request's
+// life and verdict are PushRequest's.
 class PrometheusPusherPrivate
 {
     Q_DECLARE_PUBLIC(PrometheusPusher)
 public:
     using Operation = PrometheusPusher::Operation;
     using Error = PrometheusPusher::Error;
-
-    // How much of the gateway's answer goes into an error message.
-    static constexpr qsizetype MaxMessageBytes = 1024;
 
     PrometheusPusherPrivate(PrometheusPusher *q, std::shared_ptr<prometheus::Registry> registry);
     ~PrometheusPusherPrivate();
@@ -41,17 +41,15 @@ public:
     void request(Operation operation);
     void onIntervalTimeout();
     void send(Operation operation);
-    void failLater(Error error, const QString &message);
 
     // Where the metrics are collected and written.
     bool collect(QByteArray *body, QString *error) const;
     static QByteArray serialize(const std::vector<prometheus::MetricFamily> &families);
 
-    // Where the answer is judged and reported.
-    void onReadyRead();
-    void onReplyFinished(QNetworkReply *reply);
-    void onTimeout();
-    void complete(Error error, const QString &message);
+    // Where a request's verdict is reported and the next operation sent.
+    void onFinished(QtPrometheusPrivate::PushRequest *request,
+                    const QtPrometheusPrivate::PushVerdict &verdict);
+    void complete(Operation operation, Error error, const QString &message);
     void setPushing(bool pushing);
 
     // The push on quit, and the properties that change the group's URL.
@@ -84,19 +82,12 @@ public:
     // The operation being sent (busy) and those waiting behind it.
     bool busy = false;
     bool pushing = false;
-    quint64 requestId = 0;
-    Operation current = Operation::Push;
-    QUrl currentUrl;
-    QPointer<QNetworkReply> reply;
-    QByteArray answer; // the first MaxMessageBytes of the gateway's answer
-    QString sslErrors;
-    bool timedOut = false;
+    QPointer<QtPrometheusPrivate::PushRequest> active; // a child of the pusher
     std::deque<Operation> queue;
 
     // Children of the pusher, so they follow it into another thread.
     QNetworkAccessManager *network = nullptr;
     QTimer *intervalTimer = nullptr;
-    QTimer *timeoutTimer = nullptr;
 };
 
 #endif // PROMETHEUSPUSHER_P_H
