@@ -11,12 +11,15 @@
 #include <QtTest/qsignalspy.h>
 #include <QtTest/qtest.h>
 
+#include <prometheus/collectable.h>
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
 #include <atomic>
 #include <memory>
+#include <stdexcept>
+#include <vector>
 
 #include "httptestclient.h"
 #include "logcapture.h"
@@ -44,6 +47,27 @@ std::unique_ptr<PrometheusExporter> startedExporter(PrometheusExporter::Mode mod
         qFatal("cannot start exporter: %s", qPrintable(exporter->errorString()));
     return exporter;
 }
+
+// A collectable that throws what it is told to, from whatever thread renders.
+class ThrowingCollectable : public prometheus::Collectable
+{
+public:
+    enum class Throw { Nothing, StdException, Int };
+    std::atomic<Throw> what {Throw::Int};
+
+    std::vector<prometheus::MetricFamily> Collect() const override
+    {
+        switch (what.load()) {
+        case Throw::StdException:
+            throw std::runtime_error("sensor unplugged");
+        case Throw::Int:
+            throw 42; // not a std::exception: nothing may let it escape
+        case Throw::Nothing:
+            break;
+        }
+        return {};
+    }
+};
 
 // Lives in a worker thread; updates the gauge slowly, like real collection work.
 class SlowWorker : public QObject
@@ -96,6 +120,7 @@ private Q_SLOTS:
     void statusFailing();
     void statusMetricOnlyWhenNamed();
     void selfMetrics();
+    void collectableThrowingAnythingIsA500();
     void warningsOutsideQtCategories();
     void customCollectable();
     void runtimeMetricsSwitch();
@@ -603,6 +628,34 @@ void tst_PrometheusExporter::warningsOutsideQtCategories()
     QCOMPARE(messages.at(0).category, QByteArray("prometheus.exporter"));
     QVERIFY2(messages.at(0).text.contains(QLatin1String("invalid status metric")),
              qPrintable(messages.at(0).text));
+}
+
+// Whatever a Collect() throws becomes a 500 saying so, on the render worker
+// (the first render, whose cost is unknown) and inline (the cheap ones after).
+void tst_PrometheusExporter::collectableThrowingAnythingIsA500()
+{
+    auto exporter = startedExporter(PrometheusExporter::Mode::Plain);
+    auto throwing = std::make_shared<ThrowingCollectable>();
+    exporter->registerCollectable(throwing);
+
+    for (int i = 0; i < 2; ++i) {
+        const auto response = httpGet(exporter->port(), "/metrics");
+        QVERIFY(response);
+        QCOMPARE(response->statusCode, 500);
+        QVERIFY2(response->body.startsWith("# collecting metrics failed: unknown exception\n"),
+                 response->body.constData());
+    }
+    throwing->what = ThrowingCollectable::Throw::StdException;
+    auto response = httpGet(exporter->port(), "/metrics");
+    QVERIFY(response);
+    QCOMPARE(response->statusCode, 500);
+    QVERIFY2(response->body.startsWith("# collecting metrics failed: sensor unplugged\n"),
+             response->body.constData());
+
+    throwing->what = ThrowingCollectable::Throw::Nothing;
+    response = httpGet(exporter->port(), "/metrics");
+    QVERIFY(response);
+    QCOMPARE(response->statusCode, 200);
 }
 
 void tst_PrometheusExporter::selfMetrics()
