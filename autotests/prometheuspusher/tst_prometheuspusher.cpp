@@ -410,6 +410,7 @@ private Q_SLOTS:
     void defaultsAndProperties();
     void groupUrl_data();
     void warningsOutsideQtCategories();
+    void startRefusesWhatCannotPush();
     void groupUrl();
     void groupUrlRoundTrip();
 
@@ -486,7 +487,7 @@ void tst_PrometheusPusher::defaultsAndProperties()
     QCOMPARE(pusher.job(), QString());
     QVERIFY(pusher.groupingLabels().isEmpty());
     QCOMPARE(pusher.groupUrl(), QUrl());
-    QCOMPARE(pusher.method(), PrometheusPusher::Operation::Push);
+    QCOMPARE(pusher.operation(), PrometheusPusher::Operation::Push);
     QCOMPARE(pusher.interval(), PrometheusPusher::DefaultInterval);
     QCOMPARE(pusher.timeout(), PrometheusPusher::DefaultTimeout);
     QCOMPARE(pusher.pushOnQuit(), false);
@@ -494,6 +495,7 @@ void tst_PrometheusPusher::defaultsAndProperties()
     QCOMPARE(pusher.isPushing(), false);
     QCOMPARE(pusher.error(), PrometheusPusher::Error::NoError);
     QCOMPARE(pusher.basicAuthUser(), QString());
+    QVERIFY(!pusher.isBasicAuthEnabled());
 
     QSignalSpy urlSpy(&pusher, &PrometheusPusher::groupUrlChanged);
     QSignalSpy jobSpy(&pusher, &PrometheusPusher::jobChanged);
@@ -515,12 +517,20 @@ void tst_PrometheusPusher::defaultsAndProperties()
     QCOMPARE(labelsSpy.count(), 2);
     QCOMPARE(urlSpy.count(), 3);
 
-    QSignalSpy methodSpy(&pusher, &PrometheusPusher::methodChanged);
-    pusher.setMethod(PrometheusPusher::Operation::PushAdd);
-    QTest::ignoreMessage(QtWarningMsg, "ignoring Operation::Delete as the push method");
-    pusher.setMethod(PrometheusPusher::Operation::Delete);
-    QCOMPARE(pusher.method(), PrometheusPusher::Operation::PushAdd);
-    QCOMPARE(methodSpy.count(), 1);
+    QSignalSpy operationSpy(&pusher, &PrometheusPusher::operationChanged);
+    QSignalSpy errorSpy(&pusher, &PrometheusPusher::errorOccurred);
+    pusher.setOperation(PrometheusPusher::Operation::PushAdd);
+    QCOMPARE(pusher.error(), PrometheusPusher::Error::NoError);
+    // Delete deletes rather than pushes: refused with an error, the old one stays.
+    pusher.setOperation(PrometheusPusher::Operation::Delete);
+    QCOMPARE(pusher.operation(), PrometheusPusher::Operation::PushAdd);
+    QCOMPARE(operationSpy.count(), 1);
+    QCOMPARE(errorSpy.count(), 1);
+    QCOMPARE(errorSpy.at(0).at(0).value<PrometheusPusher::Error>(),
+             PrometheusPusher::Error::InvalidOperationError);
+    QCOMPARE(pusher.error(), PrometheusPusher::Error::InvalidOperationError);
+    QVERIFY2(pusher.errorString().contains(QLatin1String("deleteGroup()")),
+             qPrintable(pusher.errorString()));
 
     QSignalSpy intervalSpy(&pusher, &PrometheusPusher::intervalChanged);
     pusher.setInterval(2s);
@@ -545,8 +555,10 @@ void tst_PrometheusPusher::defaultsAndProperties()
 
     pusher.setBasicAuth(QStringLiteral("user"), QStringLiteral("pw"));
     QCOMPARE(pusher.basicAuthUser(), QStringLiteral("user"));
+    QVERIFY(pusher.isBasicAuthEnabled());
     pusher.clearBasicAuth();
     QCOMPARE(pusher.basicAuthUser(), QString());
+    QVERIFY(!pusher.isBasicAuthEnabled());
 }
 
 void tst_PrometheusPusher::groupUrl_data()
@@ -985,16 +997,39 @@ void tst_PrometheusPusher::pushBodyEqualsScrapeBody()
 // The pusher logs in "prometheus.pusher", which "qt.*=false" leaves on.
 void tst_PrometheusPusher::warningsOutsideQtCategories()
 {
-    PrometheusPusher pusher;
+    PrometheusPusher pusher; // no gateway: the push fails, and says so
+    QSignalSpy failed(&pusher, &PrometheusPusher::pushFailed);
     {
         LogCapture capture(QStringLiteral("qt.*=false"));
-        pusher.setMethod(PrometheusPusher::Operation::Delete);
+        pusher.push();
+        QVERIFY(failed.wait(5000));
     }
     const auto &messages = LogCapture::messages();
     QCOMPARE(messages.size(), 1);
     QCOMPARE(messages.at(0).type, QtWarningMsg);
     QCOMPARE(messages.at(0).category, QByteArray("prometheus.pusher"));
-    QCOMPARE(messages.at(0).text, QStringLiteral("ignoring Operation::Delete as the push method"));
+    QCOMPARE(messages.at(0).text, failed.at(0).at(2).toString());
+}
+
+// start() reports a configuration that cannot push as the exporter's start()
+// does: false, errorString() and errorOccurred(); it does not start.
+void tst_PrometheusPusher::startRefusesWhatCannotPush()
+{
+    PrometheusPusher pusher;
+    QSignalSpy errors(&pusher, &PrometheusPusher::errorOccurred);
+    QSignalSpy running(&pusher, &PrometheusPusher::runningChanged);
+    QVERIFY(!pusher.start()); // no gateway URL
+    QVERIFY(!pusher.isRunning());
+    QCOMPARE(running.count(), 0);
+    QCOMPARE(errors.count(), 1);
+    QCOMPARE(pusher.error(), PrometheusPusher::Error::InvalidConfigurationError);
+    QVERIFY2(pusher.errorString().startsWith(QLatin1String("cannot start: ")),
+             qPrintable(pusher.errorString()));
+
+    pusher.setGatewayUrl(QUrl(QStringLiteral("http://127.0.0.1:9")));
+    QVERIFY(!pusher.start()); // no job
+    QCOMPARE(errors.count(), 2);
+    QVERIFY(!pusher.isRunning());
 }
 
 void tst_PrometheusPusher::collectExceptionFails()
@@ -1238,7 +1273,7 @@ void tst_PrometheusPusher::periodicPushing()
 
     QSignalSpy running(pusher.get(), &PrometheusPusher::runningChanged);
     QSignalSpy succeeded(pusher.get(), &PrometheusPusher::pushSucceeded);
-    pusher->start();
+    QVERIFY(pusher->start());
     QVERIFY(pusher->isRunning());
     QCOMPARE(running.count(), 1);
     QVERIFY(pusher->isPushing()); // the first push goes out at once
@@ -1269,7 +1304,7 @@ void tst_PrometheusPusher::periodicPushIsNotDuplicated()
     pusher.setTimeout(600ms);
     QSignalSpy failed(&pusher, &PrometheusPusher::pushFailed);
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("within 600 ms")));
-    pusher.start();
+    QVERIFY(pusher.start());
     // About 30 ticks fall due while the first push hangs; none is sent beside it.
     QVERIFY(failed.wait(10000));
     pusher.stop();

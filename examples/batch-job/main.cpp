@@ -72,7 +72,7 @@ int main(int argc, char *argv[])
         } else {
             // PushAdd (POST) replaces only the metrics pushed, so the last success
             // timestamp of an earlier run survives this failed one.
-            pusher.setMethod(PrometheusPusher::Operation::PushAdd);
+            pusher.setOperation(PrometheusPusher::Operation::PushAdd);
         }
         QCoreApplication::exit(ok ? 0 : 1);
     });

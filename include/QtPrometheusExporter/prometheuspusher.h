@@ -33,7 +33,7 @@ class QTPROMETHEUSEXPORTER_EXPORT PrometheusPusher : public QObject
     Q_PROPERTY(QMap<QString, QString> groupingLabels READ groupingLabels WRITE setGroupingLabels
                    NOTIFY groupingLabelsChanged)
     Q_PROPERTY(QUrl groupUrl READ groupUrl NOTIFY groupUrlChanged)
-    Q_PROPERTY(Operation method READ method WRITE setMethod NOTIFY methodChanged)
+    Q_PROPERTY(Operation operation READ operation WRITE setOperation NOTIFY operationChanged)
     Q_PROPERTY(int interval READ interval WRITE setInterval NOTIFY intervalChanged)
     Q_PROPERTY(int timeout READ timeout WRITE setTimeout NOTIFY timeoutChanged)
     Q_PROPERTY(bool pushOnQuit READ pushOnQuit WRITE setPushOnQuit NOTIFY pushOnQuitChanged)
@@ -56,6 +56,7 @@ public:
         TlsError,
         TimeoutError,
         HttpError,
+        InvalidOperationError,
     };
     Q_ENUM(Error)
 
@@ -85,8 +86,8 @@ public:
 
     QUrl groupUrl() const;
 
-    Operation method() const;
-    void setMethod(Operation method);
+    Operation operation() const;
+    void setOperation(Operation operation);
 
     int interval() const;
     void setInterval(int msec);
@@ -101,6 +102,7 @@ public:
     bool pushOnQuit() const;
     void setPushOnQuit(bool enabled);
 
+    bool isBasicAuthEnabled() const;
     QString basicAuthUser() const;
     void setBasicAuth(const QString &user, const QString &password);
     void clearBasicAuth();
@@ -120,19 +122,20 @@ public Q_SLOTS:
     void push();
     void pushAdd();
     void deleteGroup();
-    void start();
+    bool start();
     void stop();
 
 Q_SIGNALS:
     void pushSucceeded(PrometheusPusher::Operation operation);
     void pushFailed(PrometheusPusher::Operation operation, PrometheusPusher::Error error,
                     const QString &errorString);
+    void errorOccurred(PrometheusPusher::Error error);
 
     void gatewayUrlChanged(const QUrl &url);
     void jobChanged(const QString &job);
     void groupingLabelsChanged();
     void groupUrlChanged(const QUrl &url);
-    void methodChanged(PrometheusPusher::Operation method);
+    void operationChanged(PrometheusPusher::Operation operation);
     void intervalChanged(int msec);
     void timeoutChanged(int msec);
     void pushOnQuitChanged(bool enabled);

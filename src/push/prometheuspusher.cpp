@@ -66,6 +66,9 @@ using namespace QtPrometheusPrivate;
     \value TimeoutError               No complete answer within timeout().
     \value HttpError                  The gateway answered with a status other than
                                       2xx (redirects included, they are not followed).
+    \value InvalidOperationError      setOperation() was given Operation::Delete,
+                                      which deletes rather than pushes; the old
+                                      operation stays.
 */
 
 /*!
@@ -80,7 +83,14 @@ using namespace QtPrometheusPrivate;
     Emitted when \a operation failed; \a errorString names the method, the URL,
     the HTTP status and the gateway's message, and is also logged as a warning.
     The next operation is sent all the same: there is no automatic retry, the
-    next periodic push is the retry.
+    next periodic push is the retry. errorOccurred() follows.
+*/
+
+/*!
+    \fn void PrometheusPusher::errorOccurred(PrometheusPusher::Error error)
+    Emitted with every error: a failed push (after pushFailed()), a start()
+    that was refused, an operation setOperation() refused. errorString()
+    says why, as PrometheusExporter::errorOccurred() does.
 */
 
 /*!
@@ -272,28 +282,30 @@ QUrl PrometheusPusher::groupUrl() const
 }
 
 /*!
-    \property PrometheusPusher::method
+    \property PrometheusPusher::operation
     What the periodic pushes and the push on quit send: Operation::Push (PUT,
     the default) or Operation::PushAdd (POST). Operation::Delete is refused
-    with a warning.
+    with InvalidOperationError (see errorString()), and the operation stays.
 */
-PrometheusPusher::Operation PrometheusPusher::method() const
+PrometheusPusher::Operation PrometheusPusher::operation() const
 {
     Q_D(const PrometheusPusher);
-    return d->method;
+    return d->periodicOperation;
 }
 
-void PrometheusPusher::setMethod(Operation method)
+void PrometheusPusher::setOperation(Operation operation)
 {
     Q_D(PrometheusPusher);
-    if (method == Operation::Delete) {
-        qCWarning(lcPusher) << "ignoring Operation::Delete as the push method";
+    if (operation == Operation::Delete) {
+        d->setError(Error::InvalidOperationError,
+                    QStringLiteral("Operation::Delete cannot be the push operation; "
+                                   "call deleteGroup() to delete the group"));
         return;
     }
-    if (d->method == method)
+    if (d->periodicOperation == operation)
         return;
-    d->method = method;
-    Q_EMIT methodChanged(method);
+    d->periodicOperation = operation;
+    Q_EMIT operationChanged(operation);
 }
 
 /*!
@@ -354,7 +366,7 @@ void PrometheusPusher::setTimeout(int msec)
 
 /*!
     \property PrometheusPusher::pushOnQuit
-    Whether the pusher sends one last push (with method()) when
+    Whether the pusher sends one last push (with operation()) when
     QCoreApplication::aboutToQuit() is emitted; off by default.
 
     The application's event loop has already ended then, so the pusher runs a
@@ -384,6 +396,13 @@ void PrometheusPusher::setPushOnQuit(bool enabled)
         QObject::disconnect(std::exchange(d->quitConnection, {}));
     }
     Q_EMIT pushOnQuitChanged(enabled);
+}
+
+/*! Whether requests carry basic authentication. */
+bool PrometheusPusher::isBasicAuthEnabled() const
+{
+    Q_D(const PrometheusPusher);
+    return !d->authorization.isEmpty();
 }
 
 /*! Returns the user name set with setBasicAuth(), or an empty string. */
@@ -518,19 +537,30 @@ void PrometheusPusher::deleteGroup()
 }
 
 /*!
-    Starts periodic pushing: pushes at once with method(), then every
-    interval(). Calling it while running restarts the interval.
+    Starts periodic pushing: pushes at once with operation(), then every
+    interval(). Calling it while running restarts the interval. Returns
+    \c false, with errorString() set and errorOccurred() emitted, when no
+    push could be sent: no usable gatewayUrl(), an empty job() or an invalid
+    grouping label. A push that fails later is reported by pushFailed().
 */
-void PrometheusPusher::start()
+bool PrometheusPusher::start()
 {
     Q_D(PrometheusPusher);
+    QString message;
+    if (PushgatewayUrl::groupUrl(d->gatewayUrl, d->job, d->groupingLabels, &message).isEmpty()) {
+        d->setError(Error::InvalidConfigurationError,
+                    QStringLiteral("cannot start: %1").arg(message));
+        return false;
+    }
     const bool wasRunning = d->intervalTimer->isActive();
     d->intervalTimer->start(d->intervalMs);
     QPointer<PrometheusPusher> guard(this);
     if (!wasRunning)
         Q_EMIT runningChanged(true);
-    if (guard)
-        d->onIntervalTimeout();
+    if (!guard)
+        return true; // a slot destroyed the pusher; it did start
+    d->onIntervalTimeout();
+    return true;
 }
 
 /*! Stops periodic pushing. A request on the wire still completes. */

@@ -50,7 +50,7 @@ void PrometheusPusherPrivate::onIntervalTimeout()
         qCDebug(lcPusher) << "skipping a periodic push: the previous request is still running";
         return;
     }
-    request(method);
+    request(periodicOperation);
 }
 
 void PrometheusPusherPrivate::send(Operation operation)
@@ -140,6 +140,8 @@ void PrometheusPusherPrivate::complete(Operation operation, Error newError, cons
     } else {
         qCWarning(lcPusher).noquote() << message;
         Q_EMIT q->pushFailed(operation, newError, message);
+        if (guard)
+            Q_EMIT q->errorOccurred(newError);
     }
     if (!guard)
         return; // a slot destroyed the pusher
@@ -151,6 +153,17 @@ void PrometheusPusherPrivate::complete(Operation operation, Error newError, cons
         return;
     }
     setPushing(false);
+}
+
+void PrometheusPusherPrivate::setError(Error newError, const QString &message)
+{
+    Q_Q(PrometheusPusher);
+    error = newError;
+    errorString = message;
+    // Reported through errorString() and errorOccurred(), as the exporter does;
+    // only a debug line here, so that an application does not print it twice.
+    qCDebug(lcPusher).noquote() << message;
+    Q_EMIT q->errorOccurred(newError);
 }
 
 void PrometheusPusherPrivate::setPushing(bool value)
@@ -182,7 +195,7 @@ void PrometheusPusherPrivate::onAboutToQuit()
     q->stop();
     if (!guard)
         return;
-    request(method);
+    request(periodicOperation);
     if (!guard || !pushing)
         return;
 

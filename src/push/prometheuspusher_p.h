@@ -50,6 +50,8 @@ public:
     void onFinished(QtPrometheusPrivate::PushRequest *request,
                     const QtPrometheusPrivate::PushVerdict &verdict);
     void complete(Operation operation, Error error, const QString &message);
+    // Records an error that is not a push's, and reports it as the exporter does.
+    void setError(Error error, const QString &message);
     void setPushing(bool pushing);
 
     // The push on quit, and the properties that change the group's URL.
@@ -65,7 +67,7 @@ public:
     QString job;
     QMap<QString, QString> groupingLabels;
     QUrl lastGroupUrl;
-    Operation method = Operation::Push;
+    Operation periodicOperation = Operation::Push; // the operation property
     int intervalMs = PrometheusPusher::DefaultInterval;
     int timeoutMs = PrometheusPusher::DefaultTimeout;
     bool pushOnQuit = false;
