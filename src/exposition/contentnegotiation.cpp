@@ -139,17 +139,6 @@ Match matchOffer(const QList<Element> &ranges, const Offer &offer)
 }
 } // namespace
 
-QByteArray contentTypeFor(ExpositionFormat format)
-{
-    switch (format) {
-    case ExpositionFormat::OpenMetrics100:
-        return QByteArrayLiteral("application/openmetrics-text; version=1.0.0; charset=utf-8");
-    case ExpositionFormat::Text004:
-        break;
-    }
-    return HttpLiterals::contentTypeText004;
-}
-
 ExpositionFormat negotiateFormat(const QByteArray &accept)
 {
     if (accept.trimmed().isEmpty())

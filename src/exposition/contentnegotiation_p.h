@@ -6,15 +6,9 @@
 
 #include <QtCore/qbytearray.h>
 
+#include "exposition/expositionformat_p.h"
+
 namespace QtPrometheusPrivate {
-
-enum class ExpositionFormat {
-    Text004, // text/plain; version=0.0.4
-    OpenMetrics100 // application/openmetrics-text; version=1.0.0
-};
-
-// The Content-Type sent with a body in format.
-QByteArray contentTypeFor(ExpositionFormat format);
 
 // Picks the format for an Accept header (RFC 9110 §12.5.1, q-values respected):
 // the offered format whose most specific matching media range has the highest

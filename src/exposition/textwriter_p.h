@@ -4,7 +4,7 @@
 #ifndef TEXTWRITER_P_H
 #define TEXTWRITER_P_H
 
-#include "exposition/expositionformat_p.h"
+#include "exposition/writercommon_p.h"
 
 namespace QtPrometheusPrivate {
 
