@@ -7,6 +7,7 @@
 
 #include <QtPrometheusExporter/PrometheusExporter>
 
+#include <QtCore/qcoreapplication.h>
 #include <QtCore/qprocess.h>
 #include <QtCore/qtemporarydir.h>
 #include <QtNetwork/qnetworkaccessmanager.h>
@@ -17,7 +18,16 @@
 #include <QtTest/qsignalspy.h>
 #include <QtTest/qtest.h>
 
+#include <chrono>
 #include <memory>
+#include <vector>
+
+#ifdef Q_OS_UNIX
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#endif
 
 #include "httptestclient.h"
 #include "testgauges.h"
@@ -33,6 +43,7 @@ private Q_SLOTS:
     void clearErrorsForBadFiles();
     void clientCertificates();
     void clientThatNeverReadsIsDropped();
+    void handshakeFloodsNeverLockOut();
 
 private:
     bool openssl(const QStringList &arguments);
@@ -233,6 +244,98 @@ void tst_Tls::clientThatNeverReadsIsDropped()
     QTRY_VERIFY_WITH_TIMEOUT(get(exporter.url(), QString(), &metrics) == 200
                                  && sampleValue(metrics, dropped).value_or(0) >= 1,
                              20000);
+}
+
+namespace {
+#ifdef Q_OS_UNIX
+// A TCP connection the kernel completes without the exporter's event loop:
+// non-blocking, so that a full accept queue never blocks the test.
+int rawConnect(quint16 port)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    if (fd < 0)
+        return -1;
+    sockaddr_in address {};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) != 0
+        && errno != EINPROGRESS) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+void closeAll(std::vector<int> &fds)
+{
+    for (int fd : fds)
+        ::close(fd);
+    fds.clear();
+}
+#endif
+} // namespace
+
+// Connections that leave before their TLS handshake, plain text sent to the TLS
+// port and silent sockets: none may stop the listener from accepting (Qt 6.4's
+// QSslServer stopped for good after 30 failed handshakes), and the silent ones
+// are cut by the header deadline like a slow request.
+void tst_Tls::handshakeFloodsNeverLockOut()
+{
+#ifndef Q_OS_UNIX
+    QSKIP("raw sockets of the test are POSIX ones");
+#else
+    using namespace std::chrono_literals;
+    PrometheusExporter exporter;
+    exporter.setPort(0);
+    exporter.setRuntimeMetricsEnabled(false);
+    exporter.setRequestHeaderTimeout(1s);
+    QVERIFY(exporter.setTlsFiles(file(QStringLiteral("server.crt")),
+                                 file(QStringLiteral("server.key"))));
+    QVERIFY(exporter.start());
+    const quint16 port = exporter.port();
+
+    std::vector<int> fds;
+    for (int round = 0; round < 3; ++round) {
+        for (int i = 0; i < 300; ++i) {
+            const int fd = rawConnect(port);
+            QVERIFY(fd >= 0);
+            fds.push_back(fd);
+            if (fds.size() == 25) { // leave before any handshake, 25 at a time
+                QCoreApplication::processEvents();
+                closeAll(fds);
+                QCoreApplication::processEvents();
+            }
+        }
+        closeAll(fds);
+        for (int i = 0; i < 50; ++i) {
+            const int fd = rawConnect(port);
+            QVERIFY(fd >= 0);
+            fds.push_back(fd);
+        }
+        QCoreApplication::processEvents();
+        const QByteArray plain = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+        for (int fd : fds)
+            (void)::send(fd, plain.constData(), size_t(plain.size()), MSG_NOSIGNAL);
+        QCOMPARE(get(exporter.url()), 200);
+        closeAll(fds);
+    }
+
+    // Silent sockets hold slots, not the listener; the deadline frees them.
+    for (int i = 0; i < 100; ++i) {
+        const int fd = rawConnect(port);
+        QVERIFY(fd >= 0);
+        fds.push_back(fd);
+    }
+    QCOMPARE(get(exporter.url()), 200);
+    const QByteArray cut
+        = "prometheus_exporter_connections_closed_total{reason=\"header_timeout\"}";
+    QByteArray metrics;
+    QTRY_VERIFY_WITH_TIMEOUT(get(exporter.url(), QString(), &metrics) == 200
+                                 && sampleValue(metrics, cut).value_or(0) >= 100,
+                             15000);
+    closeAll(fds);
+#endif
 }
 
 QTEST_GUILESS_MAIN(tst_Tls)

@@ -9,10 +9,13 @@
 
 #include <QtCore/qtimer.h>
 #include <QtNetwork/qtcpsocket.h>
+#if QT_CONFIG(ssl)
+#include <QtNetwork/qsslsocket.h>
+#endif
 
 namespace QtPrometheusPrivate {
 
-QTcpSocket *ConnectionGuard::admit(QTcpSocket *socket)
+bool ConnectionGuard::admit(QTcpSocket *socket)
 {
     m_connections.removeAll(nullptr);
     m_newConnections.removeAll(nullptr);
@@ -28,7 +31,7 @@ QTcpSocket *ConnectionGuard::admit(QTcpSocket *socket)
         }
         if (!idle) {
             reject(socket);
-            return nullptr;
+            return false;
         }
         m_connections.removeOne(idle);
         noteClosed(CloseReason::Evicted);
@@ -37,16 +40,27 @@ QTcpSocket *ConnectionGuard::admit(QTcpSocket *socket)
     // Without a cap Qt buffers whole request bodies and endless header lines in
     // memory (measured: 2 bytes of RSS per byte sent).
     socket->setReadBufferSize(limits.readBufferSize);
-    auto *connection = new HttpConnection(socket, this);
-    m_connections.append(connection);
-    m_newConnections.append(connection);
-    return socket;
+    m_connections.append(new HttpConnection(socket, this));
+    return true;
+}
+
+void ConnectionGuard::handOver(QTcpSocket *socket)
+{
+    m_newConnections.append(HttpConnection::fromSocket(socket));
 }
 
 void ConnectionGuard::reject(QTcpSocket *socket)
 {
     noteClosed(CloseReason::Rejected);
     qCDebug(lcExporter) << "connection limit reached; turning away" << socket->peerAddress();
+#if QT_CONFIG(ssl)
+    if (qobject_cast<QSslSocket *>(socket)) {
+        // Before its handshake a TLS client could not read a 503.
+        socket->abort();
+        socket->deleteLater();
+        return;
+    }
+#endif
     // Before any HTTP parsing: the answer is written raw, built as every other is.
     const HttpResponse response
         = textResponse(503, QByteArrayLiteral("Too many connections, try again later.\n"));

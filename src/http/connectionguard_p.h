@@ -30,8 +30,11 @@ public:
     ServerLimits limits;
     std::function<void(CloseReason)> onClosed; // for the self metrics
 
-    // The socket to hand to Qt's HTTP code, or nullptr when it was turned away.
-    QTcpSocket *admit(QTcpSocket *socket);
+    // Counts socket against the cap (making room by closing an idle connection)
+    // and guards it; false when it was turned away, and closed.
+    bool admit(QTcpSocket *socket);
+    // An admitted socket is given to Qt's HTTP code now.
+    void handOver(QTcpSocket *socket);
 
     QList<HttpConnection *> connections() const;
     int count() const { return int(connections().size()); }

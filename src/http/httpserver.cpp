@@ -42,15 +42,14 @@ HttpServer::~HttpServer()
 
 QTcpServer *HttpServer::createListener(const QSslConfiguration *tls)
 {
+    auto *server = new ListenServer(&m_guard, this);
     if (!tls)
-        return new ListenServer(&m_guard, this);
+        return server;
 #if QT_CONFIG(ssl)
-    auto *server = new SslListenServer(&m_guard, this);
-    server->setSslConfiguration(*tls);
-    // A client that never finishes its handshake is cut like a slow request.
-    server->setHandshakeTimeout(int(m_guard.limits.headerTimeout.count()));
+    server->setTls(*tls);
     return server;
 #else
+    delete server;
     return nullptr;
 #endif
 }
