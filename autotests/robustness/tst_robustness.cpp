@@ -78,6 +78,7 @@ private Q_SLOTS:
     void slowlorisIsCut();
     void idleConnectionIsClosed();
     void manyIdleConnectionsDoNotBlockScrapes();
+    void slowHeadersAreEvictedForNewcomers();
     void fullOfBusyConnectionsAnswers503();
     void tooManyScrapesInFlight();
     void clientThatNeverReadsIsDropped();
@@ -277,6 +278,41 @@ void tst_Robustness::manyIdleConnectionsDoNotBlockScrapes()
     QVERIFY(selfMetric("prometheus_exporter_connections") <= 256);
     QCOMPARE(selfMetric("prometheus_exporter_connections_closed_total{reason=\"rejected\"}"), 0.0);
     for (int fd : idle)
+        ::close(fd);
+}
+
+// A slowloris: every slot held by a request header that never ends. The
+// newcomer evicts the one that has waited longest instead of getting 503 until
+// the header deadline frees a slot (60 s here, so that only eviction can).
+void tst_Robustness::slowHeadersAreEvictedForNewcomers()
+{
+    m_exporter->setRequestHeaderTimeout(60s);
+    m_exporter->setMaxConnections(64);
+    std::vector<int> slow;
+    for (int i = 0; i < 64; ++i) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        QVERIFY(fd >= 0);
+        sockaddr_in address {};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(m_exporter->port());
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        QVERIFY(::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0);
+        const QByteArray partial = "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+        QCOMPARE(::send(fd, partial.constData(), size_t(partial.size()), MSG_NOSIGNAL),
+                 ssize_t(partial.size()));
+        slow.push_back(fd);
+        QTest::qWait(1); // lets the server accept and read: it shares this thread
+    }
+    // Each scrape closes its connection after the answer, so the next one finds
+    // that slot free again: one eviction makes room for all three.
+    for (int i = 0; i < 3; ++i) {
+        const auto response = httpGet(m_exporter->port(), "/metrics");
+        QVERIFY(response);
+        QCOMPARE(response->statusCode, 200);
+    }
+    QVERIFY(selfMetric("prometheus_exporter_connections_closed_total{reason=\"evicted\"}") >= 1);
+    QCOMPARE(selfMetric("prometheus_exporter_connections_closed_total{reason=\"rejected\"}"), 0.0);
+    for (int fd : slow)
         ::close(fd);
 }
 

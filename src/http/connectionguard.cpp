@@ -20,28 +20,45 @@ bool ConnectionGuard::admit(QTcpSocket *socket)
     m_connections.removeAll(nullptr);
     m_newConnections.removeAll(nullptr);
     if (m_connections.size() >= limits.maxConnections) {
-        // Idle keep-alive connections make room first (the oldest one); only when
-        // every connection is busy is the newcomer turned away.
-        HttpConnection *idle = nullptr;
-        for (const QPointer<HttpConnection> &connection : std::as_const(m_connections)) {
-            if (connection->isIdle()) {
-                idle = connection;
-                break;
-            }
-        }
-        if (!idle) {
+        HttpConnection *victim = evictionCandidate();
+        if (!victim) {
             reject(socket);
             return false;
         }
-        m_connections.removeOne(idle);
+        m_connections.removeOne(victim);
         noteClosed(CloseReason::Evicted);
-        idle->close();
+        victim->evict();
     }
     // Without a cap Qt buffers whole request bodies and endless header lines in
     // memory (measured: 2 bytes of RSS per byte sent).
     socket->setReadBufferSize(limits.readBufferSize);
     m_connections.append(new HttpConnection(socket, this));
     return true;
+}
+
+HttpConnection *ConnectionGuard::evictionCandidate() const
+{
+    // The connection that has waited longest for a request header makes room
+    // first: slow or silent clients (a slowloris, a TLS handshake that never
+    // ends) cannot hold every slot until their deadline. Then the oldest idle
+    // keep-alive connection. Only when every connection is busy with an answer
+    // is the newcomer turned away.
+    HttpConnection *awaiting = nullptr;
+    std::chrono::steady_clock::time_point oldest = std::chrono::steady_clock::time_point::max();
+    for (const QPointer<HttpConnection> &connection : m_connections) {
+        const auto since = connection->awaitingHeaderSince();
+        if (since && *since < oldest) {
+            oldest = *since;
+            awaiting = connection;
+        }
+    }
+    if (awaiting)
+        return awaiting;
+    for (const QPointer<HttpConnection> &connection : m_connections) {
+        if (connection->isIdle())
+            return connection;
+    }
+    return nullptr;
 }
 
 void ConnectionGuard::handOver(QTcpSocket *socket)

@@ -44,6 +44,7 @@ public:
     void noteClosed(CloseReason reason) const;
 
 private:
+    HttpConnection *evictionCandidate() const;
     void reject(QTcpSocket *socket);
 
     QList<QPointer<HttpConnection>> m_connections;

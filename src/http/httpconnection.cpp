@@ -55,7 +55,33 @@ HttpConnection::HttpConnection(QTcpSocket *socket, ConnectionGuard *guard)
         m_guard->noteClosed(CloseReason::IdleTimeout);
         close();
     });
+    startHeaderTimer();
+}
+
+void HttpConnection::startHeaderTimer()
+{
+    m_headerSince = std::chrono::steady_clock::now();
     m_headerTimer.start(m_guard->limits.headerTimeout);
+}
+
+std::optional<std::chrono::steady_clock::time_point> HttpConnection::awaitingHeaderSince() const
+{
+    if (!m_headerTimer.isActive() || m_outstanding > 0 || unsentBytes() > 0)
+        return std::nullopt;
+    return m_headerSince;
+}
+
+void HttpConnection::evict()
+{
+    if (awaitingHeaderSince()) {
+        // Nothing owed to a client still sending its header (a slowloris does
+        // not read anyway): the slot is free at once.
+        m_headerTimer.stop();
+        m_idleTimer.stop();
+        m_socket->abort();
+        return;
+    }
+    close();
 }
 
 void HttpConnection::replyOpened()
@@ -158,7 +184,7 @@ void HttpConnection::beforeParser()
     if (available > m_scannedUnread) {
         m_idleTimer.stop();
         if (!m_headerTimer.isActive())
-            m_headerTimer.start(m_guard->limits.headerTimeout);
+            startHeaderTimer();
         const QByteArray buffered = m_socket->peek(available);
         m_scanner.feed(buffered.constData() + m_scannedUnread,
                        buffered.size() - qsizetype(m_scannedUnread));

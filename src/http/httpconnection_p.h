@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <deque>
+#include <optional>
 
 QT_BEGIN_NAMESPACE
 class QTcpSocket;
@@ -42,6 +43,12 @@ public:
     void replyClosed();
     // Nothing owed, nothing half-received, nothing left to send.
     bool isIdle() const;
+    // While a request header is awaited (from the connection, or from its first
+    // byte) and nothing is owed or unsent: since when. Such a connection loses
+    // nothing when it is evicted.
+    std::optional<std::chrono::steady_clock::time_point> awaitingHeaderSince() const;
+    // Makes room for a newer connection: at once when nothing is owed.
+    void evict();
     // Written and not yet handed to the kernel, TLS's encrypted bytes included.
     qint64 unsentBytes() const;
     // False, and the connection aborted, when the client has stopped reading.
@@ -79,6 +86,7 @@ private:
     // a few KiB costs less than a second trip through the event loop).
     static constexpr qsizetype CoalesceBodyLimit = 64 * 1024;
 
+    void startHeaderTimer();
     void beforeParser();
     void afterParser();
     void updateTimers();
@@ -89,6 +97,7 @@ private:
     QTimer m_headerTimer;
     QTimer m_idleTimer;
     std::chrono::steady_clock::time_point m_lastWrite;
+    std::chrono::steady_clock::time_point m_headerSince;
     int m_outstanding = 0;
     RequestLineScanner m_scanner;
     // Bytes still in the socket's buffer that the scanner has already seen.
