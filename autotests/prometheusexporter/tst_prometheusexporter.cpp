@@ -121,6 +121,7 @@ private Q_SLOTS:
     void statusMetricOnlyWhenNamed();
     void selfMetrics();
     void collectableThrowingAnythingIsA500();
+    void credentialsCheckedOffThread();
     void warningsOutsideQtCategories();
     void customCollectable();
     void runtimeMetricsSwitch();
@@ -654,6 +655,33 @@ void tst_PrometheusExporter::collectableThrowingAnythingIsA500()
 
     throwing->what = ThrowingCollectable::Throw::Nothing;
     response = httpGet(exporter->port(), "/metrics");
+    QVERIFY(response);
+    QCOMPARE(response->statusCode, 200);
+}
+
+// New credentials are checked by a key derivation on a thread of the router's
+// own and the request continues in the exporter's thread (the TSan stage runs
+// this suite); known ones pass at once, changed ones are checked again.
+void tst_PrometheusExporter::credentialsCheckedOffThread()
+{
+    auto exporter = startedExporter(PrometheusExporter::Mode::Plain);
+    exporter->setBasicAuth(QStringLiteral("prom"), QStringLiteral("right"));
+    const QByteArray right = "Authorization: Basic " + QByteArray("prom:right").toBase64();
+    const QByteArray wrong = "Authorization: Basic " + QByteArray("prom:wrong").toBase64();
+    for (int i = 0; i < 2; ++i) { // derived, then remembered
+        const auto response = httpGet(exporter->port(), "/metrics", {right});
+        QVERIFY(response);
+        QCOMPARE(response->statusCode, 200);
+    }
+    auto response = httpGet(exporter->port(), "/metrics", {wrong});
+    QVERIFY(response);
+    QCOMPARE(response->statusCode, 401);
+
+    exporter->setBasicAuth(QStringLiteral("prom"), QStringLiteral("wrong"));
+    response = httpGet(exporter->port(), "/metrics", {right});
+    QVERIFY(response);
+    QCOMPARE(response->statusCode, 401); // remembered no more
+    response = httpGet(exporter->port(), "/metrics", {wrong});
     QVERIFY(response);
     QCOMPARE(response->statusCode, 200);
 }

@@ -87,6 +87,7 @@ private Q_SLOTS:
     void pathsWithNulAndDots();
     void tenThousandParameters();
     void basicAuth();
+    void wrongPasswordsDoNotStallTheExporter();
     void basicAuthHandler();
 
 private:
@@ -467,6 +468,53 @@ void tst_Robustness::pathsWithNulAndDots()
     client.send(QByteArray("GET /metr\0ics HTTP/1.1\r\n\r\n", 26));
     client.read(false, 500);
     expectNormalScrape();
+}
+
+// Each wrong password costs a key derivation (PBKDF2, about 7 ms), done off the
+// exporter's thread: a request with known credentials is answered while the
+// wrong ones sent before it are still being checked. Done in the exporter's
+// thread, all 60 would be refused before it got its turn.
+void tst_Robustness::wrongPasswordsDoNotStallTheExporter()
+{
+    m_exporter->setBasicAuth(QStringLiteral("prom"), QStringLiteral("right"));
+    const QByteArray right = "Authorization: Basic " + QByteArray("prom:right").toBase64();
+    const auto first = httpGet(m_exporter->port(), "/metrics", {right});
+    QVERIFY(first);
+    QCOMPARE(first->statusCode, 200); // known from now on
+
+    constexpr int wrongCount = 60;
+    std::vector<std::unique_ptr<HttpTestClient>> wrong;
+    for (int i = 0; i < wrongCount; ++i) {
+        auto client = std::make_unique<HttpTestClient>();
+        QVERIFY(client->connectTo(m_exporter->port()));
+        client->sendGet(
+            "/metrics",
+            {"Authorization: Basic " + ("prom:wrong" + QByteArray::number(i)).toBase64()});
+        wrong.push_back(std::move(client));
+    }
+    HttpTestClient known;
+    QVERIFY(known.connectTo(m_exporter->port()));
+    known.sendGet("/metrics", {right});
+    const auto answered = known.read();
+    QVERIFY(answered);
+    QCOMPARE(answered->statusCode, 200);
+
+    // The wrong ones whose 401 has arrived so far, in the client socket's buffer
+    // or still in the kernel's.
+    int refusedAlready = 0;
+    for (const auto &client : wrong) {
+        char byte;
+        if (client->socket().bytesAvailable() > 0 || !client->pending().isEmpty()
+            || ::recv(int(client->socket().socketDescriptor()), &byte, 1, MSG_PEEK | MSG_DONTWAIT)
+                == 1)
+            ++refusedAlready;
+    }
+    QVERIFY2(refusedAlready < wrongCount, qPrintable(QString::number(refusedAlready)));
+    for (const auto &client : wrong) {
+        const auto refused = client->read();
+        QVERIFY(refused);
+        QCOMPARE(refused->statusCode, 401);
+    }
 }
 
 void tst_Robustness::tenThousandParameters()

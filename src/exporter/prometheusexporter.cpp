@@ -166,11 +166,12 @@ bool sameCollectable(const std::weak_ptr<prometheus::Collectable> &a,
 PrometheusExporterPrivate::PrometheusExporterPrivate(PrometheusExporter *q,
                                                      std::shared_ptr<prometheus::Registry> registry)
     : q_ptr(q), registry(registry ? std::move(registry) : std::make_shared<prometheus::Registry>()),
-      router([this](PendingScrape &&scrape) { acceptScrape(std::move(scrape)); },
-             [this](int statusCode) {
-                 if (selfMetricsEnabled)
-                     selfMetrics.countRequest(statusCode);
-             }),
+      router(
+          q, [this](PendingScrape &&scrape) { acceptScrape(std::move(scrape)); },
+          [this](int statusCode) {
+              if (selfMetricsEnabled)
+                  selfMetrics.countRequest(statusCode);
+          }),
       updates(
           q,
           {[this](UpdateCoordinator::Kind kind, std::shared_ptr<PrometheusUpdatePrivate> token) {
@@ -413,6 +414,7 @@ void PrometheusExporter::stop()
     // with the values present.
     if (!d->renders.finish(d->updates.stop()))
         return; // a slot connected to scrapeAnswered() destroyed the exporter
+    d->router.dropPending(); // requests still being authenticated: 503
     d->shutdownServer();
     d->updateRuntimeCollectors();
     Q_EMIT runningChanged(false);

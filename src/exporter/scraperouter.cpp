@@ -9,16 +9,88 @@
 
 namespace QtPrometheusPrivate {
 
-ScrapeRouter::ScrapeRouter(ScrapeHandler onScrape, AnswerObserver onAnswered)
-    : m_onScrape(std::move(onScrape)), m_onAnswered(std::move(onAnswered))
-{ }
+ScrapeRouter::ScrapeRouter(QObject *context, ScrapeHandler onScrape, AnswerObserver onAnswered)
+    : m_onScrape(std::move(onScrape)), m_onAnswered(std::move(onAnswered)),
+      m_mailbox(std::make_shared<Mailbox>())
+{
+    m_mailbox->context = context;
+    m_derivations.setMaxThreadCount(1);
+    m_derivations.setObjectName(QStringLiteral("prometheus-auth"));
+}
+
+ScrapeRouter::~ScrapeRouter()
+{
+    {
+        std::lock_guard<std::mutex> lock(m_mailbox->mutex);
+        m_mailbox->context = nullptr; // verdicts still to come go nowhere
+    }
+    m_derivations.clear();
+    m_derivations.waitForDone();
+    // The requests still waiting are answered 503 by their replies' destructors.
+}
 
 void ScrapeRouter::route(HttpRequest &&request, std::shared_ptr<HttpReply> reply)
 {
-    if (!basicAuth.check(request.authorization)) {
+    switch (basicAuth.quickCheck(request.authorization)) {
+    case BasicAuth::Verdict::Accepted:
+        routeAuthenticated(std::move(request), std::move(reply));
+        return;
+    case BasicAuth::Verdict::Rejected:
         answer(*reply, unauthorized());
         return;
+    case BasicAuth::Verdict::NeedsKeyDerivation:
+        deriveOffThread(std::move(request), std::move(reply));
+        return;
     }
+}
+
+void ScrapeRouter::deriveOffThread(HttpRequest &&request, std::shared_ptr<HttpReply> reply)
+{
+    if (m_pending.size() >= MaxPendingDerivations) {
+        answer(*reply,
+               textResponse(503,
+                            "Too many authentication attempts in progress, try "
+                            "again later.\n"));
+        return;
+    }
+    const quint64 id = m_nextId++;
+    std::function<bool()> job = basicAuth.derivationJob(request.authorization);
+    m_pending.emplace(id, Pending {std::move(request), std::move(reply), basicAuth.generation()});
+    // The job holds copies and an id, never the request or its reply: those
+    // must only ever be touched (and destroyed) in the exporter's thread.
+    m_derivations.start([mailbox = m_mailbox, job = std::move(job), id, this] {
+        const bool accepted = job();
+        std::lock_guard<std::mutex> lock(mailbox->mutex);
+        if (mailbox->context) {
+            QMetaObject::invokeMethod(
+                mailbox->context, [this, id, accepted] { onDerived(id, accepted); },
+                Qt::QueuedConnection);
+        }
+    });
+}
+
+void ScrapeRouter::onDerived(quint64 id, bool accepted)
+{
+    const auto found = m_pending.find(id);
+    if (found == m_pending.end())
+        return;
+    Pending pending = std::move(found->second);
+    m_pending.erase(found);
+    if (pending.generation != basicAuth.generation()) {
+        // The credentials changed meanwhile: decide again under the new ones.
+        route(std::move(pending.request), std::move(pending.reply));
+        return;
+    }
+    if (!accepted) {
+        answer(*pending.reply, unauthorized());
+        return;
+    }
+    basicAuth.remember(pending.request.authorization);
+    routeAuthenticated(std::move(pending.request), std::move(pending.reply));
+}
+
+void ScrapeRouter::routeAuthenticated(HttpRequest &&request, std::shared_ptr<HttpReply> reply)
+{
     const bool metricsPath = request.path == path;
     const bool landing = !metricsPath && request.path == QLatin1String("/");
     if (!metricsPath && !landing) {

@@ -47,12 +47,25 @@ bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
     return difference == 0;
 }
 
+namespace {
+QByteArray derive(const QString &user, const QString &password, const QByteArray &salt)
+{
+    // PBKDF2 keys HMAC with its password, and HMAC pads short keys with zero
+    // bytes: "pw" and "pw\0" would derive the same hash. A fixed-length digest
+    // first makes every distinct "user:password" a distinct key.
+    const QByteArray digest = QCryptographicHash::hash(
+        (user + QLatin1Char(':') + password).toUtf8(), QCryptographicHash::Sha256);
+    return QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, digest, salt,
+                                              Pbkdf2Iterations, HashLength);
+}
+} // namespace
+
 void BasicAuth::setCredentials(const QString &user, const QString &password)
 {
     clear();
     m_salt.resize(16);
     QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(m_salt.data()), 4);
-    m_hash = derive(user, password);
+    m_hash = derive(user, password, m_salt);
 }
 
 void BasicAuth::setHandler(Handler handler)
@@ -63,45 +76,75 @@ void BasicAuth::setHandler(Handler handler)
 
 void BasicAuth::clear()
 {
+    ++m_generation;
     m_salt.clear();
     m_hash.clear();
     m_handler = nullptr;
     m_accepted.clear();
 }
 
-QByteArray BasicAuth::derive(const QString &user, const QString &password) const
+QByteArray BasicAuth::fingerprint(const QByteArray &authorizationHeader) const
 {
-    // PBKDF2 keys HMAC with its password, and HMAC pads short keys with zero
-    // bytes: "pw" and "pw\0" would derive the same hash. A fixed-length digest
-    // first makes every distinct "user:password" a distinct key.
-    const QByteArray digest = QCryptographicHash::hash(
-        (user + QLatin1Char(':') + password).toUtf8(), QCryptographicHash::Sha256);
-    return QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, digest, m_salt,
-                                              Pbkdf2Iterations, HashLength);
+    return QCryptographicHash::hash(m_salt + authorizationHeader.trimmed(),
+                                    QCryptographicHash::Sha256);
+}
+
+BasicAuth::Verdict BasicAuth::quickCheck(const QByteArray &authorizationHeader)
+{
+    if (!isEnabled())
+        return Verdict::Accepted;
+    const auto credentials = parseBasicAuthorization(authorizationHeader);
+    if (!credentials)
+        return Verdict::Rejected;
+    if (m_handler) {
+        return m_handler(credentials->first, credentials->second) ? Verdict::Accepted
+                                                                  : Verdict::Rejected;
+    }
+    const QByteArray print = fingerprint(authorizationHeader);
+    bool remembered = false;
+    for (const QByteArray &accepted : std::as_const(m_accepted))
+        remembered |= constantTimeEquals(accepted, print);
+    return remembered ? Verdict::Accepted : Verdict::NeedsKeyDerivation;
+}
+
+std::function<bool()> BasicAuth::derivationJob(const QByteArray &authorizationHeader) const
+{
+    const auto credentials = parseBasicAuthorization(authorizationHeader);
+    if (!credentials || m_hash.isEmpty())
+        return [] {
+            return false;
+        };
+    // Deep copies: an implicitly shared QByteArray freed in this thread after the
+    // job dropped its reference would be a race to ThreadSanitizer, which cannot
+    // see QtCore's (uninstrumented) reference counting.
+    QByteArray salt(m_salt.constData(), m_salt.size());
+    QByteArray hash(m_hash.constData(), m_hash.size());
+    return [user = credentials->first, password = credentials->second, salt = std::move(salt),
+            hash = std::move(hash)] {
+        return constantTimeEquals(derive(user, password, salt), hash);
+    };
+}
+
+void BasicAuth::remember(const QByteArray &authorizationHeader)
+{
+    if (m_accepted.size() >= MaxRemembered)
+        m_accepted.removeFirst();
+    m_accepted.append(fingerprint(authorizationHeader));
 }
 
 bool BasicAuth::check(const QByteArray &authorizationHeader)
 {
-    if (!isEnabled())
+    switch (quickCheck(authorizationHeader)) {
+    case Verdict::Accepted:
         return true;
-    const auto credentials = parseBasicAuthorization(authorizationHeader);
-    if (!credentials)
+    case Verdict::Rejected:
         return false;
-    if (m_handler)
-        return m_handler(credentials->first, credentials->second);
-
-    const QByteArray fingerprint = QCryptographicHash::hash(m_salt + authorizationHeader.trimmed(),
-                                                            QCryptographicHash::Sha256);
-    bool remembered = false;
-    for (const QByteArray &accepted : std::as_const(m_accepted))
-        remembered |= constantTimeEquals(accepted, fingerprint);
-    if (remembered)
-        return true;
-    if (!constantTimeEquals(derive(credentials->first, credentials->second), m_hash))
+    case Verdict::NeedsKeyDerivation:
+        break;
+    }
+    if (!derivationJob(authorizationHeader)())
         return false;
-    if (m_accepted.size() >= MaxRemembered)
-        m_accepted.removeFirst();
-    m_accepted.append(fingerprint);
+    remember(authorizationHeader);
     return true;
 }
 

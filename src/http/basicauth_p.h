@@ -39,16 +39,32 @@ public:
     void setHandler(Handler handler);
     void clear();
     bool isEnabled() const { return !m_hash.isEmpty() || m_handler; }
+    // Changes with every setCredentials(), setHandler() and clear(), so that a
+    // verdict reached under older settings can be told apart.
+    quint64 generation() const { return m_generation; }
 
+    enum class Verdict { Accepted, Rejected, NeedsKeyDerivation };
+    // Decides what it can at once: authentication off, a header that passed
+    // before, a mangled header, or the handler's verdict. Only an unknown
+    // header of well-formed credentials needs the costly key derivation.
+    Verdict quickCheck(const QByteArray &authorizationHeader);
+    // That derivation as a job that may run on any thread: it owns copies of
+    // everything it reads. True when the credentials are right.
+    std::function<bool()> derivationJob(const QByteArray &authorizationHeader) const;
+    // A header whose derivation passed: later requests with it pass at once.
+    void remember(const QByteArray &authorizationHeader);
+
+    // quickCheck(), then the derivation in this thread when it is needed.
     bool check(const QByteArray &authorizationHeader);
 
 private:
-    QByteArray derive(const QString &user, const QString &password) const;
+    QByteArray fingerprint(const QByteArray &authorizationHeader) const;
 
     QByteArray m_salt;
     QByteArray m_hash;
     Handler m_handler;
     QList<QByteArray> m_accepted; // salted SHA-256 of headers that passed
+    quint64 m_generation = 0;
 };
 
 } // namespace QtPrometheusPrivate
