@@ -6,9 +6,6 @@
 
 #include <QtCore/qelapsedtimer.h>
 #include <QtCore/qfile.h>
-#include <QtCore/qjsonarray.h>
-#include <QtCore/qjsondocument.h>
-#include <QtCore/qjsonobject.h>
 #include <QtCore/qpointer.h>
 #include <QtCore/qprocess.h>
 #include <QtCore/qrandom.h>
@@ -16,11 +13,6 @@
 #include <QtCore/qstandardpaths.h>
 #include <QtCore/qtemporarydir.h>
 #include <QtCore/qtimer.h>
-#include <QtNetwork/qnetworkaccessmanager.h>
-#include <QtNetwork/qnetworkreply.h>
-#include <QtNetwork/qnetworkrequest.h>
-#include <QtNetwork/qtcpserver.h>
-#include <QtNetwork/qtcpsocket.h>
 #if QT_CONFIG(ssl)
 #include <QtNetwork/qsslconfiguration.h>
 #include <QtNetwork/qsslsocket.h>
@@ -28,301 +20,25 @@
 #include <QtTest/qsignalspy.h>
 #include <QtTest/qtest.h>
 
-#include <prometheus/collectable.h>
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
-#include <prometheus/metric_family.h>
 #include <prometheus/registry.h>
 
-#include <atomic>
 #include <cstdio>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 
+#include "fakegateway.h"
 #include "httptestclient.h"
 #include "logcapture.h"
+#include "pushgatewayfixture.h"
+#include "scriptedcollectable.h"
 
 using namespace std::chrono_literals;
-using Labels = QMap<QString, QString>;
 
 namespace {
 constexpr char helperFlag[] = "--push-on-quit-helper";
-
-QString pushgatewayExecutable()
-{
-    const QString fromEnv = qEnvironmentVariable("PUSHGATEWAY_EXECUTABLE");
-    if (!fromEnv.isEmpty())
-        return fromEnv;
-    for (const char *name : {"prometheus-pushgateway", "pushgateway"}) {
-        const QString found = QStandardPaths::findExecutable(QString::fromLatin1(name));
-        if (!found.isEmpty())
-            return found;
-    }
-    return QString();
-}
-
-// A port nobody listens on right now: bound to port 0, then closed again.
-quint16 freePort()
-{
-    QTcpServer server;
-    if (!server.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return server.serverPort();
-}
-
-struct HttpResult
-{
-    int status = 0;
-    QByteArray body;
-    QString error;
-};
-
-// A real Pushgateway on loopback, kept in memory only. The test reads groups
-// back from the gateway's own JSON API.
-class Pushgateway
-{
-public:
-    ~Pushgateway() { stop(); }
-
-    bool start(const QStringList &extraArguments = {},
-               const QString &scheme = QStringLiteral("http"))
-    {
-        const QString program = pushgatewayExecutable();
-        if (program.isEmpty())
-            return false;
-        m_scheme = scheme;
-        // The port can be taken between choosing and binding it: try a few.
-        for (int attempt = 0; attempt < 5; ++attempt) {
-            m_port = freePort();
-            m_process.setProcessChannelMode(QProcess::MergedChannels);
-            m_process.start(
-                program,
-                QStringList {QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(m_port),
-                             QStringLiteral("--persistence.file="),
-                             QStringLiteral("--log.level=warn")}
-                    + extraArguments);
-            if (m_process.waitForStarted(10000) && waitReady())
-                return true;
-            qWarning("pushgateway did not come up on port %d: %s", m_port,
-                     m_process.readAll().constData());
-            stop();
-        }
-        return false;
-    }
-
-    void stop()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        // Ends exactly the process this test started, by its PID.
-        m_process.terminate();
-        if (!m_process.waitForFinished(5000)) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-
-    QUrl url() const
-    {
-        QUrl url;
-        url.setScheme(m_scheme);
-        url.setHost(QStringLiteral("127.0.0.1"));
-        url.setPort(m_port);
-        return url;
-    }
-    quint16 port() const { return m_port; }
-
-    QByteArray authorization; // sent on the test's own requests
-#if QT_CONFIG(ssl)
-    std::optional<QSslConfiguration> tls;
-#endif
-
-    HttpResult get(const QString &path)
-    {
-        QNetworkRequest request(url().resolved(QUrl(path)));
-        request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false); // as the pusher
-        if (!authorization.isEmpty())
-            request.setRawHeader("Authorization", authorization);
-#if QT_CONFIG(ssl)
-        if (tls)
-            request.setSslConfiguration(*tls);
-#endif
-        std::unique_ptr<QNetworkReply> reply(m_network.get(request));
-        QSignalSpy finished(reply.get(), &QNetworkReply::finished);
-        HttpResult result;
-        if (!reply->isFinished() && !finished.wait(5000)) {
-            result.error = QStringLiteral("no answer");
-            return result;
-        }
-        result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        result.body = reply->readAll();
-        result.error = reply->errorString();
-        return result;
-    }
-
-    // Every group the gateway holds, as its /api/v1/metrics reports them.
-    QJsonArray groups()
-    {
-        const HttpResult result = get(QStringLiteral("/api/v1/metrics"));
-        if (result.status != 200) {
-            qWarning("GET /api/v1/metrics: %d %s", result.status, qPrintable(result.error));
-            return QJsonArray();
-        }
-        return QJsonDocument::fromJson(result.body).object().value(QLatin1String("data")).toArray();
-    }
-
-    // The group whose grouping key (job included) is exactly labels.
-    std::optional<QJsonObject> group(const Labels &labels)
-    {
-        const QJsonArray all = groups();
-        for (const QJsonValue &value : all) {
-            const QJsonObject group = value.toObject();
-            if (toLabels(group.value(QLatin1String("labels")).toObject()) == labels)
-                return group;
-        }
-        return std::nullopt;
-    }
-
-    static Labels toLabels(const QJsonObject &object)
-    {
-        Labels labels;
-        for (auto it = object.begin(); it != object.end(); ++it)
-            labels.insert(it.key(), it.value().toString());
-        return labels;
-    }
-
-private:
-    bool waitReady()
-    {
-        // No signal tells when a foreign process starts answering: ask, bounded.
-        QElapsedTimer clock;
-        clock.start();
-        while (clock.elapsed() < 15000) {
-            if (m_process.state() == QProcess::NotRunning)
-                return false;
-            if (get(QStringLiteral("/-/ready")).status == 200)
-                return true;
-            QTest::qWait(50);
-        }
-        return false;
-    }
-
-    QProcess m_process;
-    QNetworkAccessManager m_network;
-    QString m_scheme = QStringLiteral("http");
-    quint16 m_port = 0;
-};
-
-// One sample of a group: value and labels, or nullopt when the metric is absent.
-struct Sample
-{
-    double value = 0;
-    Labels labels;
-};
-
-std::optional<Sample> sample(const QJsonObject &group, const QString &name, int index = 0)
-{
-    const QJsonArray metrics
-        = group.value(name).toObject().value(QLatin1String("metrics")).toArray();
-    if (index >= metrics.size())
-        return std::nullopt;
-    const QJsonObject metric = metrics.at(index).toObject();
-    Sample s;
-    s.value = metric.value(QLatin1String("value")).toString().toDouble();
-    s.labels = Pushgateway::toLabels(metric.value(QLatin1String("labels")).toObject());
-    return s;
-}
-
-// A stand-in gateway that answers every request with the same bytes, or never.
-class FakeGateway : public QTcpServer
-{
-public:
-    explicit FakeGateway(QByteArray answer = QByteArray()) : m_answer(std::move(answer))
-    {
-        connect(this, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *socket = nextPendingConnection()) {
-                ++connections;
-                connect(socket, &QTcpSocket::readyRead, this, [this, socket] { read(socket); });
-                connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
-                    ++disconnections;
-                    socket->deleteLater();
-                });
-            }
-        });
-    }
-
-    bool start() { return listen(QHostAddress::LocalHost, 0); }
-    QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(serverPort())); }
-
-    int connections = 0;
-    int disconnections = 0;
-    int requests = 0;
-    QByteArray lastHead; // request line and headers of the last request
-    QByteArray lastBody;
-
-private:
-    void read(QTcpSocket *socket)
-    {
-        QByteArray &buffer = m_buffers[socket];
-        buffer += socket->readAll();
-        const qsizetype end = buffer.indexOf("\r\n\r\n");
-        if (end < 0)
-            return;
-        qsizetype length = 0;
-        for (const QByteArray &line : buffer.left(end).split('\n')) {
-            if (line.toLower().startsWith("content-length:"))
-                length = line.mid(15).trimmed().toLongLong();
-        }
-        if (buffer.size() < end + 4 + length)
-            return;
-        lastHead = buffer.left(end);
-        lastBody = buffer.mid(end + 4, length);
-        buffer.remove(0, end + 4 + length);
-        ++requests;
-        if (m_answer.isEmpty())
-            return; // silent: accepts, reads, never answers
-        socket->write(m_answer);
-        socket->disconnectFromHost();
-    }
-
-    QByteArray m_answer;
-    QHash<QTcpSocket *, QByteArray> m_buffers;
-};
-
-QByteArray httpAnswer(const QByteArray &statusLine, const QByteArray &body,
-                      const QByteArray &extraHeaders = QByteArray())
-{
-    return "HTTP/1.1 " + statusLine
-        + "\r\nContent-Type: text/plain\r\nContent-Length: " + QByteArray::number(body.size())
-        + "\r\nConnection: close\r\n" + extraHeaders + "\r\n" + body;
-}
-
-// Returns what Collect() is told to: a family with any name, or an exception.
-class ScriptedCollectable : public prometheus::Collectable
-{
-public:
-    std::vector<prometheus::MetricFamily> Collect() const override
-    {
-        ++collected;
-        if (!throwMessage.empty())
-            throw std::runtime_error(throwMessage);
-        prometheus::MetricFamily family;
-        family.name = name;
-        family.help = "scripted";
-        family.type = prometheus::MetricType::Gauge;
-        prometheus::ClientMetric metric;
-        metric.gauge.value = value >= 0 ? value : double(collected.load());
-        family.metric.push_back(metric);
-        return {family};
-    }
-
-    std::string name = "tst_scripted";
-    double value = -1; // < 0: the number of Collect() calls so far
-    std::string throwMessage;
-    mutable std::atomic<int> collected {0};
-};
 
 prometheus::Gauge &addGauge(prometheus::Registry &registry, const std::string &name,
                             const prometheus::Labels &labels = {})
