@@ -17,13 +17,20 @@
 #include <prometheus/registry.h>
 
 #include <atomic>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
 #include <vector>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "httptestclient.h"
 #include "logcapture.h"
 #include "scopedthread.h"
+#include "testgauges.h"
 
 using namespace std::chrono_literals;
 
@@ -103,6 +110,7 @@ private Q_SLOTS:
     void busyPortFailsWithClearError();
     void startOnExistingListener();
     void startAndStopConnectAsSlots();
+    void stoppedOnceAnswersAreSent();
     void notifyDirectSlotShowsEachUpdate();
     void notifyWorkerThreadSlot();
     void notifyAsyncSlotKeepsCopy();
@@ -246,6 +254,68 @@ void tst_PrometheusExporter::startAndStopConnectAsSlots()
     stopper.start(0);
     QVERIFY(running.wait(5000));
     QVERIFY(!exporter.isRunning());
+}
+
+// stop() comes back at once; stopped() waits until the answer in flight has
+// gone out whole, so that an application quitting on it cuts nothing.
+void tst_PrometheusExporter::stoppedOnceAnswersAreSent()
+{
+    auto exporter = startedExporter(PrometheusExporter::Mode::Plain);
+    exporter->setCompressionEnabled(false);
+    addGauges(*exporter->registry(), "test_bulk", 20000); // about 1 MB
+    QStringList events;
+    connect(exporter.get(), &PrometheusExporter::runningChanged, this, [&events](bool running) {
+        events.append(running ? QStringLiteral("running") : QStringLiteral("not running"));
+    });
+    connect(exporter.get(), &PrometheusExporter::stopped, this,
+            [&events] { events.append(QStringLiteral("stopped")); });
+    QSignalSpy answered(exporter.get(), &PrometheusExporter::scrapeAnswered);
+    QSignalSpy stopped(exporter.get(), &PrometheusExporter::stopped);
+
+    // A client with a 4 KiB receive buffer that reads nothing until told.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    QVERIFY(fd >= 0);
+    const int small = 4096;
+    QCOMPARE(::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small), 0);
+    sockaddr_in address {};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(exporter->port());
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    QCOMPARE(::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address), 0);
+    const QByteArray request = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+    QCOMPARE(::send(fd, request.constData(), size_t(request.size()), MSG_NOSIGNAL),
+             ssize_t(request.size()));
+    QVERIFY(answered.wait(10000));
+    exporter->stop();
+    QVERIFY(!exporter->isRunning());
+    QVERIFY(!stopped.wait(300)); // most of the body is still unsent
+
+    // Now it reads, while the exporter's thread (this one) keeps sending.
+    QByteArray received;
+    qsizetype expected = -1;
+    QElapsedTimer clock;
+    clock.start();
+    while (clock.elapsed() < 10000 && (expected < 0 || received.size() < expected)) {
+        char buffer[65536];
+        const ssize_t got = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+        if (got == 0)
+            break;
+        if (got > 0)
+            received.append(buffer, got);
+        const qsizetype headEnd = received.indexOf("\r\n\r\n");
+        if (expected < 0 && headEnd > 0) {
+            const qsizetype at = received.indexOf("Content-Length: ");
+            expected = headEnd + 4
+                + received.mid(at + 16, received.indexOf('\r', at) - at - 16).toLongLong();
+        }
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    }
+    ::close(fd);
+    QVERIFY(received.startsWith("HTTP/1.1 200 "));
+    QVERIFY2(expected > 500000, qPrintable(QString::number(expected)));
+    QCOMPARE(received.size(), expected); // whole
+    QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 5000); // may have come while reading
+    QCOMPARE(events, (QStringList {QStringLiteral("not running"), QStringLiteral("stopped")}));
 }
 
 void tst_PrometheusExporter::notifyDirectSlotShowsEachUpdate()

@@ -389,16 +389,12 @@ int main(int argc, char *argv[])
                              return;
                          }
                          stopping = true;
-                         // stop() lets scrapes in flight finish; quit once it reports that
-                         // the exporter is down, whether that happens now or later.
-                         QObject::connect(&exporter, &PrometheusExporter::runningChanged, &exporter,
-                                          [](bool running) {
-                                              if (!running)
-                                                  QCoreApplication::quit();
-                                          });
+                         // stop() answers the scrapes in flight; quit once those answers
+                         // have gone out (stopped()), not when it stops listening, or a
+                         // client could get a cut body.
+                         QObject::connect(&exporter, &PrometheusExporter::stopped,
+                                          QCoreApplication::instance(), &QCoreApplication::quit);
                          exporter.stop();
-                         if (!exporter.isRunning())
-                             QCoreApplication::quit();
                      });
 #endif
 

@@ -191,6 +191,7 @@ Q_SIGNALS:
     void intervalChanged(int msec);
     void updateTimeoutChanged(int msec);
     void runningChanged(bool running);
+    void stopped();
     void urlChanged(const QUrl &url);
     void statusChanged();
     void statusMetricNameChanged(const QString &name);

@@ -113,6 +113,20 @@ using namespace QtPrometheusPrivate;
 */
 
 /*!
+    \fn void PrometheusExporter::stopped()
+    Emitted after stop(), from the event loop, once every answer given before
+    it has been handed to the operating system in full, or once the flush
+    deadline (2 s) has passed and the connections still sending were cut. An
+    application that quits when the exporter stops quits on this signal, not
+    on runningChanged(false), which comes at once: quitting earlier cuts the
+    answers still being sent, and a client may take a cut body for a whole one.
+    \code
+    QObject::connect(&exporter, &PrometheusExporter::stopped, &app, &QCoreApplication::quit);
+    exporter.stop();
+    \endcode
+*/
+
+/*!
     \fn void PrometheusExporter::errorOccurred(PrometheusExporter::Error error)
     Emitted when start() fails or a setting is refused; \a error tells the kind
     and errorString() the details.
@@ -403,7 +417,8 @@ const QSslConfiguration *PrometheusExporterPrivate::tlsConfiguration() const
 
 /*!
     Stops listening. Scrapes still waiting for an update are answered with the
-    values present now, then every connection is closed.
+    values present now, then every connection is closed once its answers are
+    sent; stopped() tells when that is done.
 */
 void PrometheusExporter::stop()
 {
@@ -430,8 +445,15 @@ void PrometheusExporterPrivate::shutdownServer()
     old->setCloseObserver(nullptr);
     old->close();
     // The answers just written still go out, within a short deadline; the
-    // server outlives the exporter for that long if need be.
-    old->deleteWhenFlushed(StopFlushDeadline);
+    // server outlives the exporter for that long if need be. stopped() comes
+    // from the event loop, after runningChanged(false), even when all is sent.
+    Q_Q(PrometheusExporter);
+    old->deleteWhenFlushed(StopFlushDeadline, [exporter = QPointer<PrometheusExporter>(q)] {
+        if (exporter) {
+            QMetaObject::invokeMethod(
+                exporter, [exporter] { Q_EMIT exporter->stopped(); }, Qt::QueuedConnection);
+        }
+    });
 }
 
 void PrometheusExporterPrivate::acceptScrape(PendingScrape &&scrape)

@@ -150,10 +150,16 @@ void HttpServer::close()
     }
 }
 
-void HttpServer::deleteWhenFlushed(std::chrono::milliseconds deadline)
+void HttpServer::deleteWhenFlushed(std::chrono::milliseconds deadline,
+                                   std::function<void()> whenGone)
 {
     // Not the exporter's child any more: it may outlive the exporter by the deadline.
     setParent(nullptr);
+    m_whenGone = std::move(whenGone);
+    const auto gone = [this] {
+        if (m_whenGone)
+            std::exchange(m_whenGone, {})();
+    };
     auto flushed = [this] {
         const auto connections = m_guard.connections();
         for (HttpConnection *connection : connections) {
@@ -164,6 +170,7 @@ void HttpServer::deleteWhenFlushed(std::chrono::milliseconds deadline)
         return true;
     };
     if (flushed()) {
+        gone();
         if (isDispatching())
             deleteLater(); // Qt's code that called us still uses the socket
         else
@@ -172,15 +179,19 @@ void HttpServer::deleteWhenFlushed(std::chrono::milliseconds deadline)
     }
     const auto connections = m_guard.connections();
     for (HttpConnection *connection : connections) {
-        connect(connection->socket(), &QAbstractSocket::disconnected, this, [this, flushed] {
-            if (flushed())
+        // A flushed socket closes gracefully, so the last one to go tells.
+        connect(connection->socket(), &QAbstractSocket::disconnected, this, [this, flushed, gone] {
+            if (flushed()) {
+                gone();
                 deleteLater();
+            }
         });
     }
-    QTimer::singleShot(deadline, this, [this] {
+    QTimer::singleShot(deadline, this, [this, gone] {
         const auto connections = m_guard.connections();
         for (HttpConnection *connection : connections)
             connection->socket()->abort();
+        gone();
         deleteLater();
     });
 }

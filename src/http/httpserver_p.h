@@ -59,7 +59,9 @@ public:
     void close();
     // Deletes this server once every connection has sent what it was given, or
     // at the deadline; at once when nothing is left to send.
-    void deleteWhenFlushed(std::chrono::milliseconds deadline);
+    // Deletes the server once every connection has handed its answers to the
+    // kernel, or at the deadline (aborting what is left); calls whenGone first.
+    void deleteWhenFlushed(std::chrono::milliseconds deadline, std::function<void()> whenGone);
     bool isDispatching() const { return m_dispatching > 0; }
 
 protected:
@@ -81,6 +83,7 @@ private:
 
     ConnectionGuard m_guard;
     QTcpServer *m_listener = nullptr;
+    std::function<void()> m_whenGone;
     RequestHandler m_handler;
     QString m_errorString;
     bool m_addressInUse = false;
