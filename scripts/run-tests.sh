@@ -224,9 +224,9 @@ if [[ "${SKIP_TSAN:-0}" == 1 ]]; then
     skip_stage ctest-tsan "SKIP_TSAN=1"
 else
     # Only the tests that run threads of ours: the exporter (render worker, a
-    # worker-thread slot), the render worker itself, the HTTP server and the
-    # runtime collector (lag probes).
-    tsan_tests=(prometheusexporter renderworker qtruntimecollector httpserver)
+    # worker-thread slot, the auth thread), render scheduling, the render
+    # worker itself, the HTTP server and the runtime collector (lag probes).
+    tsan_tests=(prometheusexporter renderscheduler renderworker qtruntimecollector httpserver)
     build_tsan() {
         local tsan="-fsanitize=thread -fno-omit-frame-pointer"
         cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
