@@ -70,6 +70,8 @@ private Q_SLOTS:
     void betweenRequestsByteByByte();
     void lostIsFinal();
     void takeWhileFeeding();
+    void headerSize();
+    void tooManyFields();
 };
 
 void tst_RequestLineScanner::scan_data()
@@ -277,6 +279,45 @@ void tst_RequestLineScanner::takeWhileFeeding()
     early.feed(headers.constData(), headers.size());
     QVERIFY(!early.isBetweenRequests());
     QCOMPARE(take(early, 1), QStringList({"lost"}));
+}
+
+// The header being received, counted as it arrives; zero between requests.
+void tst_RequestLineScanner::headerSize()
+{
+    RequestLineScanner scanner;
+    QCOMPARE(scanner.headerFields(), 0);
+    QCOMPARE(scanner.headerBytes(), qsizetype(0));
+    const QByteArray start
+        = "\r\nGET /metrics HTTP/1.1\r\nHost: x\r\n"; // the empty line is skipped
+    scanner.feed(start.constData(), start.size());
+    QCOMPARE(scanner.headerFields(), 1);
+    QCOMPARE(scanner.headerBytes(), start.size() - 2);
+    const QByteArray more = "Accept: */*\r\nX-Part";
+    scanner.feed(more.constData(), more.size());
+    QCOMPARE(scanner.headerFields(), 2); // the unfinished line is not a field yet
+    QCOMPARE(scanner.headerBytes(), start.size() - 2 + more.size());
+    const QByteArray end = "ial: 1\r\n\r\n";
+    scanner.feed(end.constData(), end.size());
+    QVERIFY(scanner.isBetweenRequests());
+    QCOMPARE(scanner.headerFields(), 0);
+    QCOMPARE(scanner.headerBytes(), qsizetype(0));
+    QVERIFY(!scanner.takeNext().tooManyFields);
+}
+
+// More than MaxHeaderFields fields mark the request; exactly as many do not.
+void tst_RequestLineScanner::tooManyFields()
+{
+    for (const int fields :
+         {RequestLineScanner::MaxHeaderFields, RequestLineScanner::MaxHeaderFields + 1}) {
+        QByteArray raw = "GET /metrics HTTP/1.1\r\n";
+        for (int i = 0; i < fields; ++i)
+            raw += "X-" + QByteArray::number(i) + ": v\r\n";
+        raw += "\r\nGET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+        RequestLineScanner scanner;
+        scanner.feed(raw.constData(), raw.size());
+        QCOMPARE(scanner.takeNext().tooManyFields, fields > RequestLineScanner::MaxHeaderFields);
+        QVERIFY(!scanner.takeNext().tooManyFields); // the next request starts afresh
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_RequestLineScanner)

@@ -17,7 +17,8 @@ namespace QtPrometheusPrivate {
 namespace {
 // The label of each CloseReason, in the enum's order.
 constexpr const char *CloseReasonLabels[] = {
-    "header_timeout", "idle_timeout", "evicted", "rejected", "write_backlog", "write_timeout",
+    "header_timeout", "idle_timeout",  "evicted",          "rejected",
+    "write_backlog",  "write_timeout", "header_too_large",
 };
 static_assert(std::size(CloseReasonLabels) == CloseReasonCount, "a label for every CloseReason");
 } // namespace

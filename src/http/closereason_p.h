@@ -16,9 +16,10 @@ enum class CloseReason {
     Rejected, // a new connection answered 503: every slot was busy
     WriteBacklog, // the client stopped reading its answers
     WriteTimeout, // the client took nothing of its answer for the idle timeout
+    HeaderTooLarge, // answered 431: too many header fields, or too many bytes
 };
-// WriteTimeout is the last reason; SelfMetrics labels each.
-constexpr std::size_t CloseReasonCount = std::size_t(CloseReason::WriteTimeout) + 1;
+// HeaderTooLarge is the last reason; SelfMetrics labels each.
+constexpr std::size_t CloseReasonCount = std::size_t(CloseReason::HeaderTooLarge) + 1;
 
 } // namespace QtPrometheusPrivate
 

@@ -4,6 +4,7 @@
 #include "http/httpconnection_p.h"
 
 #include "http/connectionguard_p.h"
+#include "http/httpreply_p.h"
 
 #include <QtNetwork/qtcpsocket.h>
 #if QT_CONFIG(ssl)
@@ -190,6 +191,28 @@ void HttpConnection::beforeParser()
                        buffered.size() - qsizetype(m_scannedUnread));
     }
     m_scannedUnread = available;
+    if (!m_refused
+        && (m_scanner.headerFields() > RequestLineScanner::MaxHeaderFields
+            || m_scanner.headerBytes() >= m_guard->limits.readBufferSize))
+        refuseOversizedHeader();
+}
+
+void HttpConnection::refuseOversizedHeader()
+{
+    // Qt would drop the fields or wait for a header that can never fit its
+    // buffer; the client gets 431 at once instead, then the connection closes.
+    // With an answer still owed it waits for the header deadline instead.
+    if (m_outstanding > 0)
+        return;
+    m_refused = true;
+    m_guard->noteClosed(CloseReason::HeaderTooLarge);
+    const HttpResponse response = textResponse(
+        431,
+        QByteArrayLiteral("Request header too large: at most 100 fields, in all at most "
+                          "the read buffer size.\n"));
+    m_socket->write(HttpReply::statusAndHeaders(response, response.body.size(), true)
+                    + response.body);
+    close();
 }
 
 void HttpConnection::afterParser()

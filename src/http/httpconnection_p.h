@@ -43,6 +43,9 @@ public:
     void replyClosed();
     // Nothing owed, nothing half-received, nothing left to send.
     bool isIdle() const;
+    // Answered 431 and closing: whatever Qt still parses from it is dropped.
+    bool isRefused() const { return m_refused; }
+
     // While a request header is awaited (from the connection, or from its first
     // byte) and nothing is owed or unsent: since when. Such a connection loses
     // nothing when it is evicted.
@@ -87,6 +90,7 @@ private:
     static constexpr qsizetype CoalesceBodyLimit = 64 * 1024;
 
     void startHeaderTimer();
+    void refuseOversizedHeader();
     void beforeParser();
     void afterParser();
     void updateTimers();
@@ -98,6 +102,7 @@ private:
     QTimer m_idleTimer;
     std::chrono::steady_clock::time_point m_lastWrite;
     std::chrono::steady_clock::time_point m_headerSince;
+    bool m_refused = false;
     int m_outstanding = 0;
     RequestLineScanner m_scanner;
     // Bytes still in the socket's buffer that the scanner has already seen.

@@ -202,9 +202,22 @@ void HttpServer::dispatch(
 {
     RequestLineScanner::Line line;
     line.lost = true;
-    if (connection)
+    if (connection) {
         line = connection->takeRequestLine();
+        if (connection->isRefused())
+            return; // answered 431 already, and closing
+    }
     HttpRequest copy = HttpRequest::fromQt(request, line.http10, line.lost);
+    if (line.tooManyFields) {
+        // Qt 6.4 has dropped every field (Accept, Authorization...): no answer
+        // to the request as given is possible.
+        m_guard.noteClosed(CloseReason::HeaderTooLarge);
+        makeReply(copy.method == HttpRequest::Method::Head, true)
+            ->send(textResponse(431,
+                                QByteArrayLiteral("Request header too large: at most 100 "
+                                                  "fields.\n")));
+        return;
+    }
     std::shared_ptr<HttpReply> reply
         = makeReply(copy.method == HttpRequest::Method::Head, copy.closeConnection);
     if (!m_handler || m_closed)

@@ -23,7 +23,10 @@ void RequestLineScanner::feed(const char *data, qsizetype size)
             if (c == '\r' || c == '\n')
                 continue; // RFC 9112 §2.2: ignore empty lines before a request
             m_state = State::RequestLine;
+            m_headerFields = 0;
+            m_headerBytes = 0;
         }
+        ++m_headerBytes;
         if (c == '\n') {
             finishLine();
             continue;
@@ -47,11 +50,18 @@ void RequestLineScanner::finishLine()
         m_state = State::Headers;
     } else if (m_line.isEmpty()) {
         m_state = State::BetweenRequests;
-    } else if (startsWithNoCase(m_line, "content-length:")) {
-        if (m_line.mid(15).trimmed() != "0")
+        if (m_headerFields > MaxHeaderFields && !m_lines.empty())
+            m_lines.back().tooManyFields = true;
+        m_headerFields = 0;
+        m_headerBytes = 0;
+    } else {
+        ++m_headerFields;
+        if (startsWithNoCase(m_line, "content-length:")) {
+            if (m_line.mid(15).trimmed() != "0")
+                m_state = State::Lost;
+        } else if (startsWithNoCase(m_line, "transfer-encoding:")) {
             m_state = State::Lost;
-    } else if (startsWithNoCase(m_line, "transfer-encoding:")) {
-        m_state = State::Lost;
+        }
     }
     m_line.clear();
     m_lineTooLong = false;

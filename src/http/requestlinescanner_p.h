@@ -21,12 +21,19 @@ public:
     {
         bool http10 = false;
         bool lost = false; // the scanner could not follow this request
+        bool tooManyFields = false; // more than MaxHeaderFields
     };
+    // Qt 6.4 drops every header of a request with more fields than this.
+    static constexpr int MaxHeaderFields = 100;
 
     void feed(const char *data, qsizetype size);
     Line takeNext();
     // No request is partly received.
     bool isBetweenRequests() const { return m_state == State::BetweenRequests; }
+    // The header being received (zero between requests): its fields and bytes
+    // so far, request line included.
+    int headerFields() const { return m_headerFields; }
+    qsizetype headerBytes() const { return m_headerBytes; }
 
 private:
     enum class State { BetweenRequests, RequestLine, Headers, Lost };
@@ -36,6 +43,8 @@ private:
     QByteArray m_line;
     bool m_lineTooLong = false;
     std::deque<Line> m_lines;
+    int m_headerFields = 0;
+    qsizetype m_headerBytes = 0;
 };
 
 } // namespace QtPrometheusPrivate
