@@ -200,16 +200,20 @@ void HttpConnection::beforeParser()
 void HttpConnection::refuseOversizedHeader()
 {
     // Qt would drop the fields or wait for a header that can never fit its
-    // buffer; the client gets 431 at once instead, then the connection closes.
-    // With an answer still owed it waits for the header deadline instead.
+    // buffer; the client gets 414 (a request line that long) or 431 at once
+    // instead, then the connection closes. With an answer still owed it waits
+    // for the header deadline instead.
     if (m_outstanding > 0)
         return;
     m_refused = true;
     m_guard->noteClosed(CloseReason::HeaderTooLarge);
-    const HttpResponse response = textResponse(
-        431,
-        QByteArrayLiteral("Request header too large: at most 100 fields, in all at most "
-                          "the read buffer size.\n"));
+    const HttpResponse response = m_scanner.isInRequestLine()
+        ? textResponse(414,
+                       QByteArrayLiteral("Request line too long: it must fit the read "
+                                         "buffer.\n"))
+        : textResponse(431,
+                       QByteArrayLiteral("Request header too large: at most 100 fields, "
+                                         "in all at most the read buffer size.\n"));
     m_socket->write(HttpReply::statusAndHeaders(response, response.body.size(), true)
                     + response.body);
     close();

@@ -64,6 +64,8 @@ QByteArray HttpReply::reasonPhrase(int statusCode)
         return QByteArrayLiteral("Not Found");
     case 405:
         return QByteArrayLiteral("Method Not Allowed");
+    case 414:
+        return QByteArrayLiteral("URI Too Long");
     case 431:
         return QByteArrayLiteral("Request Header Fields Too Large");
     case 500:

@@ -30,6 +30,8 @@ public:
     Line takeNext();
     // No request is partly received.
     bool isBetweenRequests() const { return m_state == State::BetweenRequests; }
+    // The request line itself is still arriving.
+    bool isInRequestLine() const { return m_state == State::RequestLine; }
     // The header being received (zero between requests): its fields and bytes
     // so far, request line included.
     int headerFields() const { return m_headerFields; }
