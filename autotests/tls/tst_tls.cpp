@@ -44,6 +44,7 @@ private Q_SLOTS:
     void clientCertificates();
     void clientThatNeverReadsIsDropped();
     void handshakeFloodsNeverLockOut();
+    void clientLeavesWhileItsScrapeWaits();
 
 private:
     bool openssl(const QStringList &arguments);
@@ -336,6 +337,41 @@ void tst_Tls::handshakeFloodsNeverLockOut()
                              15000);
     closeAll(fds);
 #endif
+}
+
+// Once a TLS socket is Qt's (Qt 6.8 keeps raw pointers to it while an answer
+// is pending), its client leaving must not make us delete it: the late answer
+// finds the connection gone, and the exporter serves on.
+void tst_Tls::clientLeavesWhileItsScrapeWaits()
+{
+    PrometheusExporter exporter;
+    exporter.setPort(0);
+    exporter.setMode(PrometheusExporter::Mode::Notify);
+    QVERIFY(exporter.setTlsFiles(file(QStringLiteral("server.crt")),
+                                 file(QStringLiteral("server.key"))));
+    QVERIFY(exporter.start());
+    PrometheusUpdate held;
+    connect(&exporter, &PrometheusExporter::scrapeRequested, this,
+            [&held](PrometheusUpdate update) { held = update; });
+
+    QSslSocket client;
+    client.setSslConfiguration(clientConfiguration());
+    QSignalSpy encrypted(&client, &QSslSocket::encrypted);
+    client.connectToHostEncrypted(QStringLiteral("127.0.0.1"), exporter.port());
+    QVERIFY(encrypted.wait(15000));
+    client.write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+    QTRY_VERIFY_WITH_TIMEOUT(held.isValid(), 10000);
+    client.abort();
+    // Let the server see the client go before the update ends (nothing public
+    // tells when it has).
+    QTest::qWait(200);
+    QSignalSpy answered(&exporter, &PrometheusExporter::scrapeAnswered);
+    held.release();
+    QVERIFY(answered.wait(5000));
+
+    disconnect(&exporter, &PrometheusExporter::scrapeRequested, this, nullptr);
+    exporter.setMode(PrometheusExporter::Mode::Plain);
+    QCOMPARE(get(exporter.url()), 200);
 }
 
 QTEST_GUILESS_MAIN(tst_Tls)

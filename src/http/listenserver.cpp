@@ -10,6 +10,12 @@
 #include <QtNetwork/qsslsocket.h>
 #endif
 
+#include <memory>
+
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
+
 namespace QtPrometheusPrivate {
 
 ListenServer::ListenServer(ConnectionGuard *guard, QObject *parent)
@@ -23,23 +29,35 @@ void ListenServer::incomingConnection(qintptr descriptor)
         auto *socket = new QSslSocket(this);
         if (!socket->setSocketDescriptor(descriptor)) {
             delete socket;
+#ifdef Q_OS_UNIX
+            ::close(int(descriptor)); // not taken over, so not closed by the socket
+#endif
             return;
         }
         if (!m_guard->admit(socket))
             return; // turned away, and already closed
         socket->setSslConfiguration(*m_tls);
-        // Until it is encrypted the socket is ours; then Qt's HTTP code takes it
-        // through nextPendingConnection(), which addPendingConnection() announces.
-        connect(socket, &QSslSocket::encrypted, this,
-                [this, socket] { addPendingConnection(socket); });
+        // Until it is encrypted the socket is ours: a failed or abandoned
+        // handshake deletes it. Then Qt's HTTP code takes it through
+        // nextPendingConnection(), which addPendingConnection() announces, and
+        // from that moment it is Qt's alone: Qt 6.8 keeps raw pointers to it
+        // while an answer is pending (and isEncrypted() turns false again when
+        // the client leaves, so it cannot tell).
         const auto abandon = [socket] {
-            if (!socket->isEncrypted()) {
-                socket->abort();
-                socket->deleteLater(); // its HttpConnection, a child, frees the slot
-            }
+            socket->abort();
+            socket->deleteLater(); // its HttpConnection, a child, frees the slot
         };
-        connect(socket, &QAbstractSocket::errorOccurred, socket, abandon);
-        connect(socket, &QAbstractSocket::disconnected, socket, abandon);
+        const auto whileOurs = std::make_shared<QList<QMetaObject::Connection>>();
+        whileOurs->append(connect(socket, &QAbstractSocket::errorOccurred, socket, abandon));
+        whileOurs->append(connect(socket, &QAbstractSocket::disconnected, socket, abandon));
+        connect(
+            socket, &QSslSocket::encrypted, this,
+            [this, socket, whileOurs] {
+                for (const QMetaObject::Connection &connection : std::as_const(*whileOurs))
+                    disconnect(connection);
+                addPendingConnection(socket);
+            },
+            Qt::SingleShotConnection);
         socket->startServerEncryption();
         return;
     }
