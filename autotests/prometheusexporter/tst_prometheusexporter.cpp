@@ -111,6 +111,7 @@ private Q_SLOTS:
     void startOnExistingListener();
     void startAndStopConnectAsSlots();
     void stoppedOnceAnswersAreSent();
+    void stopFromScrapeAnsweredSlot();
     void notifyDirectSlotShowsEachUpdate();
     void notifyWorkerThreadSlot();
     void notifyAsyncSlotKeepsCopy();
@@ -316,6 +317,29 @@ void tst_PrometheusExporter::stoppedOnceAnswersAreSent()
     QCOMPARE(received.size(), expected); // whole
     QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 5000); // may have come while reading
     QCOMPARE(events, (QStringList {QStringLiteral("not running"), QStringLiteral("stopped")}));
+}
+
+// stop() answers the waiting scrapes, and a slot of scrapeAnswered() calls
+// stop() again: the inner call does the whole stop, the outer one returns.
+void tst_PrometheusExporter::stopFromScrapeAnsweredSlot()
+{
+    auto exporter = startedExporter(PrometheusExporter::Mode::Notify);
+    PrometheusUpdate held;
+    connect(exporter.get(), &PrometheusExporter::scrapeRequested, this,
+            [&held](PrometheusUpdate update) { held = update; });
+    connect(exporter.get(), &PrometheusExporter::scrapeAnswered, exporter.get(),
+            &PrometheusExporter::stop);
+    QSignalSpy running(exporter.get(), &PrometheusExporter::runningChanged);
+    HttpTestClient client;
+    QVERIFY(client.connectTo(exporter->port()));
+    client.sendGet("/metrics");
+    QTRY_VERIFY(held.isValid());
+    exporter->stop();
+    QVERIFY(!exporter->isRunning());
+    QCOMPARE(running.count(), 1);
+    const auto response = client.read();
+    QVERIFY(response);
+    QCOMPARE(response->statusCode, 200);
 }
 
 void tst_PrometheusExporter::notifyDirectSlotShowsEachUpdate()

@@ -429,6 +429,8 @@ void PrometheusExporter::stop()
     // with the values present.
     if (!d->renders.finish(d->updates.stop()))
         return; // a slot connected to scrapeAnswered() destroyed the exporter
+    if (!d->server)
+        return; // such a slot called stop(), which has done the rest
     d->router.dropPending(); // requests still being authenticated: 503
     d->shutdownServer();
     d->updateRuntimeCollectors();
@@ -451,7 +453,12 @@ void PrometheusExporterPrivate::shutdownServer()
     old->deleteWhenFlushed(StopFlushDeadline, [exporter = QPointer<PrometheusExporter>(q)] {
         if (exporter) {
             QMetaObject::invokeMethod(
-                exporter, [exporter] { Q_EMIT exporter->stopped(); }, Qt::QueuedConnection);
+                exporter,
+                [exporter] {
+                    if (!exporter->isRunning()) // not when it was started again meanwhile
+                        Q_EMIT exporter->stopped();
+                },
+                Qt::QueuedConnection);
         }
     });
 }
