@@ -151,6 +151,7 @@ private Q_SLOTS:
     void timeout();
     void destroyWhileInFlight();
     void destroyInFailureSlot();
+    void destroyInTimeoutSlot();
 
     void periodicPushing();
     void periodicPushIsNotDuplicated();
@@ -976,6 +977,25 @@ void tst_PrometheusPusher::destroyInFailureSlot()
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("cannot reach")));
     pusher->push();
     pusher->deleteGroup(); // never sent: its pusher is gone
+    QVERIFY(destroyed.wait(10000));
+    QVERIFY(!guard);
+}
+
+// A timed-out request is aborted; the failure must not be reported from inside
+// QNetworkReply::abort(), which goes on using the reply after finished().
+void tst_PrometheusPusher::destroyInTimeoutSlot()
+{
+    FakeGateway silent;
+    QVERIFY(silent.start());
+    auto *pusher = new PrometheusPusher;
+    pusher->setGatewayUrl(silent.url());
+    pusher->setJob(QStringLiteral("j"));
+    pusher->setTimeout(200ms);
+    QPointer<PrometheusPusher> guard(pusher);
+    connect(pusher, &PrometheusPusher::pushFailed, this, [pusher] { delete pusher; });
+    QSignalSpy destroyed(pusher, &QObject::destroyed);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("within 200 ms")));
+    pusher->push();
     QVERIFY(destroyed.wait(10000));
     QVERIFY(!guard);
 }

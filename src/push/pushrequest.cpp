@@ -146,7 +146,16 @@ void PushRequest::onTimeout()
     if (!m_reply)
         return;
     m_timedOut = true;
-    m_reply->abort(); // finished() follows, from inside abort()
+    // abort() emits finished() from inside itself and goes on using the reply
+    // afterwards: no slot of ours, nor the application's (which may delete the
+    // pusher and with it the network manager), may run in there.
+    QNetworkReply *reply = m_reply.data();
+    m_reply = nullptr;
+    reply->disconnect(this);
+    reply->abort();
+    reply->deleteLater();
+    QMetaObject::invokeMethod(
+        this, [this, verdict = judge(reply)] { Q_EMIT finished(verdict); }, Qt::QueuedConnection);
 }
 
 void PushRequest::onReplyFinished(QNetworkReply *reply)
