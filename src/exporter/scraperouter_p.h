@@ -43,7 +43,11 @@ public:
     void answer(HttpReply &reply, const HttpResponse &response);
     // For stop(): requests still waiting for their key derivation go unrouted
     // (their replies answer 503).
-    void dropPending() { m_pending.clear(); }
+    void dropPending()
+    {
+        m_derivations.clear(); // the queued ones; the running one's verdict finds nothing
+        m_pending.clear();
+    }
 
     QString path = QStringLiteral("/metrics");
     BasicAuth basicAuth;

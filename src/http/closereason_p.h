@@ -12,7 +12,7 @@ namespace QtPrometheusPrivate {
 enum class CloseReason {
     HeaderTimeout, // the request header did not arrive in time
     IdleTimeout, // an idle keep-alive connection
-    Evicted, // an idle connection closed to make room for a new one
+    Evicted, // closed to make room for a new one: still waiting for its header, or idle
     Rejected, // a new connection answered 503: every slot was busy
     WriteBacklog, // the client stopped reading its answers
     WriteTimeout, // the client took nothing of its answer for the idle timeout

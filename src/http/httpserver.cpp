@@ -36,7 +36,9 @@ HttpServer::HttpServer(QObject *parent) : QAbstractHttpServer(parent) { }
 
 HttpServer::~HttpServer()
 {
-    // The connections refer to m_guard: they go first.
+    // The listener's sockets (Qt 6.4's connections) refer to m_guard: they go
+    // first. On Qt 6.8 the sockets are children of Qt's protocol handlers and go
+    // later, in ~QObject; no HttpConnection slot runs while they are torn down.
     delete m_listener;
 }
 

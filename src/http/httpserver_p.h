@@ -57,8 +57,6 @@ public:
 
     // Stops accepting and closes every connection once its answers are sent.
     void close();
-    // Deletes this server once every connection has sent what it was given, or
-    // at the deadline; at once when nothing is left to send.
     // Deletes the server once every connection has handed its answers to the
     // kernel, or at the deadline (aborting what is left); calls whenGone first.
     void deleteWhenFlushed(std::chrono::milliseconds deadline, std::function<void()> whenGone);
