@@ -23,6 +23,8 @@
 #include <unistd.h>
 #endif
 
+#include "rawsocket.h"
+
 class tst_ExporterDemo : public QObject
 {
     Q_OBJECT
@@ -74,14 +76,8 @@ void tst_ExporterDemo::sigtermLetsAnswersInFlightFinish()
     std::vector<Client> clients(clientCount);
     const QByteArray request = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"; // no gzip
     for (Client &client : clients) {
-        client.fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        client.fd = connectRaw(quint16(port));
         QVERIFY(client.fd >= 0);
-        sockaddr_in address {};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(quint16(port));
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        QCOMPARE(::connect(client.fd, reinterpret_cast<const sockaddr *>(&address), sizeof address),
-                 0);
         QCOMPARE(::send(client.fd, request.constData(), size_t(request.size()), MSG_NOSIGNAL),
                  ssize_t(request.size()));
         ::fcntl(client.fd, F_SETFL, ::fcntl(client.fd, F_GETFL) | O_NONBLOCK);

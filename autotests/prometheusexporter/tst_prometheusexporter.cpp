@@ -29,6 +29,7 @@
 
 #include "httptestclient.h"
 #include "logcapture.h"
+#include "rawsocket.h"
 #include "scopedthread.h"
 #include "testgauges.h"
 
@@ -274,15 +275,8 @@ void tst_PrometheusExporter::stoppedOnceAnswersAreSent()
     QSignalSpy stopped(exporter.get(), &PrometheusExporter::stopped);
 
     // A client with a 4 KiB receive buffer that reads nothing until told.
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    const int fd = connectRaw(exporter->port(), false, 4096);
     QVERIFY(fd >= 0);
-    const int small = 4096;
-    QCOMPARE(::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small), 0);
-    sockaddr_in address {};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(exporter->port());
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    QCOMPARE(::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address), 0);
     const QByteArray request = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
     QCOMPARE(::send(fd, request.constData(), size_t(request.size()), MSG_NOSIGNAL),
              ssize_t(request.size()));

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "httptestclient.h"
+#include "rawsocket.h"
 #include "testgauges.h"
 
 using namespace std::chrono_literals;
@@ -41,25 +42,6 @@ qint64 residentBytes()
 
 constexpr qint64 MiB = 1024 * 1024;
 
-// A blocking loopback socket with a fixed receive window, set before connecting
-// so that the kernel cannot grow it: what the client does not read stays with
-// the server. -1 on failure.
-int connectWithWindow(quint16 port, int window)
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return -1;
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &window, sizeof window);
-    sockaddr_in address {};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    return fd;
-}
 } // namespace
 
 class tst_Robustness : public QObject
@@ -297,13 +279,8 @@ void tst_Robustness::manyIdleConnectionsDoNotBlockScrapes()
     // Plain blocking sockets: 300 idle clients that need no event loop of their own.
     std::vector<int> idle;
     for (int i = 0; i < 300; ++i) {
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        const int fd = connectRaw(m_exporter->port());
         QVERIFY(fd >= 0);
-        sockaddr_in address {};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(m_exporter->port());
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        QVERIFY(::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0);
         idle.push_back(fd);
         QTest::qWait(1); // lets the server accept: it shares this thread
     }
@@ -328,13 +305,8 @@ void tst_Robustness::slowHeadersAreEvictedForNewcomers()
     m_exporter->setMaxConnections(64);
     std::vector<int> slow;
     for (int i = 0; i < 64; ++i) {
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        const int fd = connectRaw(m_exporter->port());
         QVERIFY(fd >= 0);
-        sockaddr_in address {};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(m_exporter->port());
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        QVERIFY(::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0);
         const QByteArray partial = "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ";
         QCOMPARE(::send(fd, partial.constData(), size_t(partial.size()), MSG_NOSIGNAL),
                  ssize_t(partial.size()));
@@ -437,7 +409,7 @@ void tst_Robustness::clientThatStopsReadingIsDroppedAfterIdleTimeout()
     // the idle timeout can free its connection (and a slot of maxConnections).
     addBulkGauges(4000); // about 100 KB per answer
     m_exporter->setIdleTimeout(300ms);
-    const int fd = connectWithWindow(m_exporter->port(), 4096);
+    const int fd = connectRaw(m_exporter->port(), false, 4096);
     QVERIFY(fd >= 0);
     const QByteArray pipeline = pipelinedGets(20);
     QCOMPARE(::send(fd, pipeline.constData(), size_t(pipeline.size()), 0),
@@ -460,7 +432,7 @@ void tst_Robustness::slowReaderIsNotDropped()
     // 1.3 MB/s takes longer than the timeout.
     addBulkGauges(4000);
     m_exporter->setIdleTimeout(1s);
-    const int fd = connectWithWindow(m_exporter->port(), 64 * 1024);
+    const int fd = connectRaw(m_exporter->port(), false, 64 * 1024);
     QVERIFY(fd >= 0);
     constexpr int Answers = 20;
     const QByteArray pipeline = pipelinedGets(Answers);

@@ -30,6 +30,7 @@
 #endif
 
 #include "httptestclient.h"
+#include "rawsocket.h"
 #include "testgauges.h"
 
 class tst_Tls : public QObject
@@ -249,25 +250,6 @@ void tst_Tls::clientThatNeverReadsIsDropped()
 
 namespace {
 #ifdef Q_OS_UNIX
-// A TCP connection the kernel completes without the exporter's event loop:
-// non-blocking, so that a full accept queue never blocks the test.
-int rawConnect(quint16 port)
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    if (fd < 0)
-        return -1;
-    sockaddr_in address {};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) != 0
-        && errno != EINPROGRESS) {
-        ::close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 void closeAll(std::vector<int> &fds)
 {
     for (int fd : fds)
@@ -299,7 +281,7 @@ void tst_Tls::handshakeFloodsNeverLockOut()
     std::vector<int> fds;
     for (int round = 0; round < 3; ++round) {
         for (int i = 0; i < 300; ++i) {
-            const int fd = rawConnect(port);
+            const int fd = connectRaw(port, true);
             QVERIFY(fd >= 0);
             fds.push_back(fd);
             if (fds.size() == 25) { // leave before any handshake, 25 at a time
@@ -310,7 +292,7 @@ void tst_Tls::handshakeFloodsNeverLockOut()
         }
         closeAll(fds);
         for (int i = 0; i < 50; ++i) {
-            const int fd = rawConnect(port);
+            const int fd = connectRaw(port, true);
             QVERIFY(fd >= 0);
             fds.push_back(fd);
         }
@@ -324,7 +306,7 @@ void tst_Tls::handshakeFloodsNeverLockOut()
 
     // Silent sockets hold slots, not the listener; the deadline frees them.
     for (int i = 0; i < 100; ++i) {
-        const int fd = rawConnect(port);
+        const int fd = connectRaw(port, true);
         QVERIFY(fd >= 0);
         fds.push_back(fd);
     }
