@@ -81,8 +81,7 @@ void ConnectionGuard::reject(QTcpSocket *socket)
     // Before any HTTP parsing: the answer is written raw, built as every other is.
     const HttpResponse response
         = textResponse(503, QByteArrayLiteral("Too many connections, try again later.\n"));
-    socket->write(HttpReply::statusAndHeaders(response, response.body.size(), true)
-                  + response.body);
+    socket->write(HttpReply::closingAnswer(response));
     QObject::connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
     // A client that does not even read its 503 is not waited for.
     QTimer::singleShot(1000, socket, [socket] { socket->abort(); });

@@ -214,8 +214,7 @@ void HttpConnection::refuseOversizedHeader()
         : textResponse(431,
                        QByteArrayLiteral("Request header too large: at most 100 fields, "
                                          "in all at most the read buffer size.\n"));
-    m_socket->write(HttpReply::statusAndHeaders(response, response.body.size(), true)
-                    + response.body);
+    m_socket->write(HttpReply::closingAnswer(response));
     close();
 }
 

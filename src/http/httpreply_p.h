@@ -52,6 +52,12 @@ public:
     // The status line and headers of an answer with a body of bodyLength bytes.
     static QByteArray statusAndHeaders(const HttpResponse &response, qsizetype bodyLength,
                                        bool close);
+    // A whole answer after which the connection closes, for the refusals
+    // written raw, outside of any request Qt parsed.
+    static QByteArray closingAnswer(const HttpResponse &response)
+    {
+        return statusAndHeaders(response, response.body.size(), true) + response.body;
+    }
 
 private:
     void markSent();
