@@ -7,6 +7,10 @@
 
 #include <zlib.h>
 
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
+
 QByteArray HttpTestResponse::header(const QByteArray &name) const
 {
     for (const auto &[key, value] : headers) {
@@ -51,6 +55,16 @@ void HttpTestClient::sendGet(const QByteArray &path, const QList<QByteArray> &ex
         raw += header + "\r\n";
     raw += "\r\n";
     send(raw);
+}
+
+bool HttpTestClient::finishSending()
+{
+#ifdef Q_OS_UNIX
+    m_socket.flush();
+    return ::shutdown(int(m_socket.socketDescriptor()), SHUT_WR) == 0;
+#else
+    return false;
+#endif
 }
 
 void HttpTestClient::pull()

@@ -36,6 +36,9 @@ public:
     bool connectTo(quint16 port, int timeoutMs = 5000);
     void send(const QByteArray &raw);
     void sendGet(const QByteArray &path, const QList<QByteArray> &extraHeaders = {});
+    // Half-closes the connection (shutdown(SHUT_WR)): the server sees the end
+    // of the request stream while the client still reads its answers.
+    bool finishSending();
     // Reads one response; a HEAD response has no body whatever Content-Length says.
     std::optional<HttpTestResponse> read(bool head = false, int timeoutMs = 15000);
     // Waits until the server has closed the connection.

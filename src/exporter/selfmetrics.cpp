@@ -18,7 +18,7 @@ namespace {
 // The label of each CloseReason, in the enum's order.
 constexpr const char *CloseReasonLabels[] = {
     "header_timeout", "idle_timeout",  "evicted",          "rejected",
-    "write_backlog",  "write_timeout", "header_too_large",
+    "write_backlog",  "write_timeout", "header_too_large", "bad_request",
 };
 static_assert(std::size(CloseReasonLabels) == CloseReasonCount, "a label for every CloseReason");
 } // namespace

@@ -17,9 +17,10 @@ enum class CloseReason {
     WriteBacklog, // the client stopped reading its answers
     WriteTimeout, // the client took nothing of its answer for the idle timeout
     HeaderTooLarge, // answered 431: too many header fields, or too many bytes
+    BadRequest, // answered 400: Qt could not parse a request
 };
-// HeaderTooLarge is the last reason; SelfMetrics labels each.
-constexpr std::size_t CloseReasonCount = std::size_t(CloseReason::HeaderTooLarge) + 1;
+// BadRequest is the last reason; SelfMetrics labels each.
+constexpr std::size_t CloseReasonCount = std::size_t(CloseReason::BadRequest) + 1;
 
 } // namespace QtPrometheusPrivate
 

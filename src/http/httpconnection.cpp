@@ -5,6 +5,7 @@
 
 #include "http/connectionguard_p.h"
 #include "http/httpreply_p.h"
+#include "http/httpsocket_p.h"
 
 #include <QtNetwork/qtcpsocket.h>
 #if QT_CONFIG(ssl)
@@ -14,7 +15,8 @@
 namespace QtPrometheusPrivate {
 
 HttpConnection::HttpConnection(QTcpSocket *socket, ConnectionGuard *guard)
-    : QObject(socket), m_socket(socket), m_guard(guard)
+    : QObject(socket), m_socket(socket), m_guard(guard),
+      m_canHold(qobject_cast<HttpSocket *>(socket) != nullptr)
 {
     // Connected before QAbstractHttpServer connects its own slot, so this sees
     // every byte before Qt's parser consumes it.
@@ -94,7 +96,90 @@ void HttpConnection::replyOpened()
 void HttpConnection::replyClosed()
 {
     --m_outstanding;
+    if (m_outstanding == 0 && m_badRequest && !m_closeRequested)
+        answerBadRequest();
+    else
+        releaseReadingWhenDone();
     updateTimers();
+}
+
+bool HttpConnection::refuseUnparsable()
+{
+    if (m_closeRequested || !m_socket->isOpen())
+        return false;
+    if (!m_badRequest) {
+        m_badRequest = true;
+        m_refused = true; // anything Qt still parses is not a request
+        m_guard->noteClosed(CloseReason::BadRequest);
+    }
+    // With answers owed the 400 follows them: replyClosed() sends it.
+    if (m_outstanding == 0)
+        answerBadRequest();
+    return true;
+}
+
+void HttpConnection::answerBadRequest()
+{
+    // Qt 6.11 answers some malformed requests itself (431 for a header line
+    // without a colon): one answer is enough.
+    const auto *socket = qobject_cast<HttpSocket *>(m_socket);
+    if (!socket || socket->totalWritten() == m_ownWritten)
+        writeOwn(HttpReply::closingAnswer(textResponse(
+            400,
+            QByteArrayLiteral("Bad request: it is not HTTP/1.x that this server can parse.\n"))));
+    close();
+}
+
+// Qt's socket reads on its own whenever the kernel has bytes; when it reads the
+// end of a half-closed connection (the client sent its request, then
+// shutdown(SHUT_WR)), it closes the socket at once, and answers not yet sent
+// are lost. QAbstractSocket offers one way to stop it reading: a full read
+// buffer. So while answers are owed or unsent the buffer is one byte long and
+// holds at least one byte: the client's next bytes, or a sentinel byte that is
+// taken out again before Qt's parser could see it.
+void HttpConnection::holdReading()
+{
+    if (!m_canHold || m_socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    if (!m_sentinel && m_socket->bytesAvailable() == 0) {
+        // Qt's parser leaves a read transaction open between reads, but keeps
+        // what it has read in buffers of its own (it never rolls back without
+        // WebSockets): ending the transaction loses nothing, and lets the
+        // sentinel in.
+        if (m_socket->isTransactionStarted())
+            m_socket->commitTransaction();
+        m_socket->ungetChar('\0');
+        m_sentinel = true;
+    }
+    if (!m_holding) {
+        m_holding = true;
+        m_socket->setReadBufferSize(1);
+    }
+}
+
+void HttpConnection::takeSentinel()
+{
+    if (!m_sentinel)
+        return;
+    m_sentinel = false;
+    char sentinel = 0;
+    if (m_socket->isOpen())
+        m_socket->getChar(&sentinel);
+}
+
+void HttpConnection::releaseReading()
+{
+    takeSentinel();
+    if (m_holding) {
+        m_holding = false;
+        m_socket->setReadBufferSize(m_guard->limits.readBufferSize);
+    }
+}
+
+void HttpConnection::releaseReadingWhenDone()
+{
+    if (m_holding && m_outstanding == 0 && unsentBytes() == 0)
+        releaseReading();
 }
 
 bool HttpConnection::isIdle() const
@@ -132,6 +217,7 @@ void HttpConnection::onBytesWritten()
     // timer, which re-registers it with the event dispatcher on every write
     // (callgrind: 1.4 k instructions more per scrape, 0.3 % at 100 series).
     m_lastWrite = std::chrono::steady_clock::now();
+    releaseReadingWhenDone();
     updateTimers();
 }
 
@@ -146,6 +232,7 @@ bool HttpConnection::checkWriteBacklog()
 
 void HttpConnection::close()
 {
+    m_closeRequested = true;
     m_headerTimer.stop();
     m_idleTimer.stop();
     m_socket->disconnectFromHost();
@@ -157,17 +244,24 @@ void HttpConnection::write(QByteArray head, const QByteArray &body)
     // a chunk of its write buffer.
     if (body.size() < CoalesceBodyLimit) {
         head += body;
-        m_socket->write(head);
+        writeOwn(head);
     } else {
-        m_socket->write(head);
-        m_socket->write(body);
+        writeOwn(head);
+        writeOwn(body);
     }
+}
+
+void HttpConnection::writeOwn(const QByteArray &bytes)
+{
+    const qint64 written = m_socket->write(bytes);
+    if (written > 0)
+        m_ownWritten += written;
 }
 
 void HttpConnection::attachAfterParser()
 {
-    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::afterParser,
-            Qt::UniqueConnection);
+    disconnect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::afterParser);
+    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::afterParser);
 }
 
 HttpConnection *HttpConnection::fromSocket(QTcpSocket *socket)
@@ -179,6 +273,7 @@ HttpConnection *HttpConnection::fromSocket(QTcpSocket *socket)
 
 void HttpConnection::beforeParser()
 {
+    takeSentinel();
     // Feed only what arrived since the parser last ran: Qt 6.4 reads everything
     // on each readyRead, Qt 6.5+ leaves bytes unread while an answer is pending.
     const qint64 available = m_socket->bytesAvailable();
@@ -207,14 +302,18 @@ void HttpConnection::refuseOversizedHeader()
         return;
     m_refused = true;
     m_guard->noteClosed(CloseReason::HeaderTooLarge);
-    const HttpResponse response = m_scanner.isInRequestLine()
+    const HttpResponse response = m_scanner.isBetweenRequests()
+        ? textResponse(400,
+                       QByteArrayLiteral("Bad request: more empty lines than the read "
+                                         "buffer holds.\n"))
+        : m_scanner.isInRequestLine()
         ? textResponse(414,
                        QByteArrayLiteral("Request line too long: it must fit the read "
                                          "buffer.\n"))
         : textResponse(431,
                        QByteArrayLiteral("Request header too large: at most 100 fields, "
                                          "in all at most the read buffer size.\n"));
-    m_socket->write(HttpReply::closingAnswer(response));
+    writeOwn(HttpReply::closingAnswer(response));
     close();
 }
 
@@ -222,10 +321,23 @@ void HttpConnection::afterParser()
 {
     m_scannedUnread = qMin(m_scannedUnread, m_socket->bytesAvailable());
     // Every request that arrived completely has been handed out by now.
-    if (m_scanner.isBetweenRequests())
+    if (m_scanner.isBetweenRequests() && m_scanner.headerBytes() == 0)
         m_headerTimer.stop();
+    if (m_outstanding > 0 || unsentBytes() > 0)
+        holdReading();
+    else
+        releaseReading();
     updateTimers();
 }
+
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+void HttpConnection::park(QHttpServerResponder &&responder)
+{
+    if (!m_parked)
+        connect(m_socket, &QAbstractSocket::disconnected, this, &HttpConnection::releaseParked);
+    m_parked.emplace(std::move(responder));
+}
+#endif
 
 #if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
 quint64 HttpConnection::enqueue()
@@ -262,7 +374,7 @@ void HttpConnection::flush()
         if (slot.close) {
             m_closing = true;
             m_slots.clear();
-            m_socket->disconnectFromHost(); // flushes what was written, then closes
+            close(); // flushes what was written, then closes
         }
     }
 }

@@ -10,6 +10,10 @@
 
 #include "http/requestlinescanner_p.h"
 
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+#include <QtHttpServer/qhttpserverresponder.h>
+#endif
+
 #include <chrono>
 #include <deque>
 #include <optional>
@@ -34,7 +38,8 @@ public:
     QTcpSocket *socket() const { return m_socket; }
     RequestLineScanner::Line takeRequestLine() { return m_scanner.takeNext(); }
 
-    // Connects the slot that must run after Qt's parser has read from the socket.
+    // Connects the slot that must run after Qt's parser has read from the
+    // socket, behind it: again each time Qt 6.5+ reconnects its parser.
     void attachAfterParser();
 
     // Replies owed on this connection; while there are any, no timeout applies
@@ -43,8 +48,11 @@ public:
     void replyClosed();
     // Nothing owed, nothing half-received, nothing left to send.
     bool isIdle() const;
-    // Answered 431 and closing: whatever Qt still parses from it is dropped.
+    // Answered 431 or 400 and closing: whatever Qt still parses from it is dropped.
     bool isRefused() const { return m_refused; }
+    // Qt could not parse a request and closes the connection: the answers still
+    // owed go out first, then 400. False when the close is our own.
+    bool refuseUnparsable();
 
     // While a request header is awaited (from the connection, or from its first
     // byte) and nothing is owed or unsent: since when. Such a connection loses
@@ -61,6 +69,19 @@ public:
     // Writes an answer's head and body: a small body in the same write(), a
     // large one shared with the render rather than copied.
     void write(QByteArray head, const QByteArray &body);
+
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    // Holds the responder of a request that arrives after the connection was
+    // refused (400, 431) until the socket is gone. Qt deletes a connection
+    // whose responder dies while it is closing, and with it the refusal not yet
+    // sent.
+    void park(QHttpServerResponder &&responder);
+    // Lets the parked responder go while Qt's connection object still lives.
+    void releaseParked()
+    {
+        m_parked.reset();
+    }
+#endif
 
 #if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
     // Qt 6.4 neither orders deferred answers nor honours "Connection: close",
@@ -91,6 +112,12 @@ private:
 
     void startHeaderTimer();
     void refuseOversizedHeader();
+    void answerBadRequest();
+    void writeOwn(const QByteArray &bytes);
+    void holdReading();
+    void releaseReading();
+    void releaseReadingWhenDone();
+    void takeSentinel();
     void beforeParser();
     void afterParser();
     void updateTimers();
@@ -103,10 +130,21 @@ private:
     std::chrono::steady_clock::time_point m_lastWrite;
     std::chrono::steady_clock::time_point m_headerSince;
     bool m_refused = false;
+    bool m_badRequest = false;
+    bool m_closeRequested = false;
+    // Plain sockets stop reading while answers are owed or unsent; see holdReading().
+    const bool m_canHold;
+    bool m_holding = false;
+    bool m_sentinel = false;
     int m_outstanding = 0;
+    // What this class wrote: more on the socket means Qt answered itself.
+    qint64 m_ownWritten = 0;
     RequestLineScanner m_scanner;
     // Bytes still in the socket's buffer that the scanner has already seen.
     qint64 m_scannedUnread = 0;
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    std::optional<QHttpServerResponder> m_parked;
+#endif
 };
 
 } // namespace QtPrometheusPrivate

@@ -6,6 +6,7 @@
 #include "http/httpliterals_p.h"
 #include "logging_p.h"
 
+#include <QtCore/qscopeguard.h>
 #include <QtNetwork/qtcpsocket.h>
 
 namespace QtPrometheusPrivate {
@@ -39,9 +40,10 @@ HttpReply::~HttpReply()
     }
 }
 
-void HttpReply::markSent()
+void HttpReply::releaseConnection()
 {
-    m_sent = true;
+    // After the answer is written: the connection then knows what it still
+    // owes, and that a 400 or a close may follow.
     if (m_connection)
         m_connection->replyClosed();
 }
@@ -107,7 +109,8 @@ qint64 HttpReply::send(const HttpResponse &response)
 {
     if (m_sent)
         return -1;
-    markSent();
+    m_sent = true;
+    const auto closeReply = qScopeGuard([this] { releaseConnection(); });
     // The status line and headers are ours on every Qt version, so that the
     // bytes on the wire do not change with it: Qt 6.8's responder lower-cases
     // header names and puts Content-Length: 0 on a HEAD answer.
@@ -131,9 +134,10 @@ qint64 HttpReply::send(const HttpResponse &response)
         return -1;
     }
     m_connection->write(std::move(bytes), body);
-    m_responder.reset();
+    m_responder.reset(); // Qt reconnects its parser to readyRead here...
+    m_connection->attachAfterParser(); // ...so this goes behind it again
     if (m_close && isClientConnected())
-        m_connection->socket()->disconnectFromHost();
+        m_connection->close();
     return body.size();
 #endif
 }

@@ -60,7 +60,7 @@ public:
     }
 
 private:
-    void markSent();
+    void releaseConnection();
 
     QPointer<HttpConnection> m_connection;
     bool m_head;

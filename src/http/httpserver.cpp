@@ -36,6 +36,12 @@ HttpServer::HttpServer(QObject *parent) : QAbstractHttpServer(parent) { }
 
 HttpServer::~HttpServer()
 {
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    // A responder tells Qt's connection object when it goes: not while that
+    // object is being destroyed among this server's children.
+    for (HttpConnection *connection : m_guard.connections())
+        connection->releaseParked();
+#endif
     // The listener's sockets (Qt 6.4's connections) refer to m_guard: they go
     // first. On Qt 6.8 the sockets are children of Qt's protocol handlers and go
     // later, in ~QObject; no HttpConnection slot runs while they are torn down.
@@ -256,6 +262,10 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QHttpServerRes
             connection = candidate;
             break;
         }
+    }
+    if (connection && connection->isRefused()) {
+        connection->park(std::move(responder)); // answered 400 or 431 already
+        return true;
     }
     dispatch(request, connection, [&responder, connection](bool head, bool close) {
         return std::make_shared<HttpReply>(std::move(responder), connection, head, close);

@@ -4,6 +4,7 @@
 #include "http/listenserver_p.h"
 
 #include "http/connectionguard_p.h"
+#include "http/httpsocket_p.h"
 #include "logging_p.h"
 
 #if QT_CONFIG(ssl)
@@ -62,7 +63,15 @@ void ListenServer::incomingConnection(qintptr descriptor)
         return;
     }
 #endif
-    QTcpServer::incomingConnection(descriptor);
+    auto *socket = new HttpSocket(this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        delete socket;
+#ifdef Q_OS_UNIX
+        ::close(int(descriptor));
+#endif
+        return;
+    }
+    addPendingConnection(socket);
 }
 
 QTcpSocket *ListenServer::nextPendingConnection()

@@ -20,11 +20,15 @@ void RequestLineScanner::feed(const char *data, qsizetype size)
     for (qsizetype i = 0; i < size && m_state != State::Lost; ++i) {
         const char c = data[i];
         if (m_state == State::BetweenRequests) {
+            // RFC 9112 §2.2: empty lines before a request are ignored. They
+            // still count: Qt keeps them in its buffer until the request is
+            // complete.
+            ++m_headerBytes;
             if (c == '\r' || c == '\n')
-                continue; // RFC 9112 §2.2: ignore empty lines before a request
+                continue;
+            --m_headerBytes; // counted below, as part of the request line
             m_state = State::RequestLine;
             m_headerFields = 0;
-            m_headerBytes = 0;
         }
         ++m_headerBytes;
         if (c == '\n') {

@@ -32,8 +32,9 @@ public:
     bool isBetweenRequests() const { return m_state == State::BetweenRequests; }
     // The request line itself is still arriving.
     bool isInRequestLine() const { return m_state == State::RequestLine; }
-    // The header being received (zero between requests): its fields and bytes
-    // so far, request line included.
+    // The header being received: its fields and bytes so far, the request line
+    // and the empty lines before it included. Zero bytes when nothing of a next
+    // request has arrived.
     int headerFields() const { return m_headerFields; }
     qsizetype headerBytes() const { return m_headerBytes; }
 
