@@ -145,6 +145,8 @@ public:
     void setMaxScrapesInFlight(int count);
     qint64 maxWriteBacklog() const;
     void setMaxWriteBacklog(qint64 bytes);
+    qint64 maxTotalWriteBacklog() const;
+    void setMaxTotalWriteBacklog(qint64 bytes);
 
     // TLS, used by the next start().
     bool setTlsFiles(const QString &certificateFile, const QString &privateKeyFile,

@@ -127,6 +127,26 @@ void PrometheusExporter::setMaxWriteBacklog(qint64 bytes)
 }
 
 /*!
+    How much may wait unsent on all connections together (16 MiB by default).
+    An answer that would pass it first drops the connections whose clients have
+    taken nothing of their answers for longest, so that memory stays bounded
+    however many clients stop reading.
+*/
+qint64 PrometheusExporter::maxTotalWriteBacklog() const
+{
+    Q_D(const PrometheusExporter);
+    return d->limits.maxTotalWriteBacklog;
+}
+
+/*! Sets the largest unsent backlog of all connections to \a bytes. \sa maxTotalWriteBacklog() */
+void PrometheusExporter::setMaxTotalWriteBacklog(qint64 bytes)
+{
+    Q_D(PrometheusExporter);
+    d->limits.maxTotalWriteBacklog = qMax<qint64>(0, bytes);
+    d->applyLimits();
+}
+
+/*!
     Serves HTTPS from the next start() on, with the PEM \a certificateFile
     (optionally followed by its chain) and the unencrypted PEM \a privateKeyFile,
     TLS 1.2 at least. With \a clientCaFile, clients must present a certificate

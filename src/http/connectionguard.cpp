@@ -13,6 +13,8 @@
 #include <QtNetwork/qsslsocket.h>
 #endif
 
+#include <algorithm>
+
 namespace QtPrometheusPrivate {
 
 bool ConnectionGuard::admit(QTcpSocket *socket)
@@ -102,6 +104,35 @@ QList<HttpConnection *> ConnectionGuard::connections() const
 QList<QPointer<HttpConnection>> ConnectionGuard::takeNewConnections()
 {
     return std::exchange(m_newConnections, {});
+}
+
+void ConnectionGuard::makeRoomForWrite(qint64 bytes, HttpConnection *writer)
+{
+    qint64 total = bytes;
+    QList<std::pair<HttpConnection *, qint64>> holding;
+    for (const QPointer<HttpConnection> &connection : std::as_const(m_connections)) {
+        if (!connection)
+            continue;
+        const qint64 unsent = connection->unsentBytes();
+        total += unsent;
+        if (unsent > 0 && connection != writer)
+            holding.append({connection.data(), unsent});
+    }
+    if (total <= limits.maxTotalWriteBacklog)
+        return;
+    // The clients that have taken nothing for longest go first: they are the
+    // ones not reading, and a client that reads keeps its answer.
+    std::sort(holding.begin(), holding.end(), [](const auto &a, const auto &b) {
+        return a.first->lastProgress() < b.first->lastProgress();
+    });
+    for (const auto &[connection, unsent] : std::as_const(holding)) {
+        if (total <= limits.maxTotalWriteBacklog)
+            break;
+        qCDebug(lcExporter) << "unsent answers over budget; dropping"
+                            << connection->socket()->peerAddress();
+        total -= unsent;
+        connection->dropForBudget();
+    }
 }
 
 void ConnectionGuard::noteClosed(CloseReason reason) const

@@ -42,6 +42,9 @@ public:
     QList<QPointer<HttpConnection>> takeNewConnections();
 
     void noteClosed(CloseReason reason) const;
+    // Keeps what waits unsent on all connections, with an answer of the given
+    // size about to be written on writer, within limits.maxTotalWriteBacklog.
+    void makeRoomForWrite(qint64 bytes, HttpConnection *writer);
 
 private:
     HttpConnection *evictionCandidate() const;

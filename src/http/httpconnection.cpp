@@ -221,13 +221,26 @@ void HttpConnection::onBytesWritten()
     updateTimers();
 }
 
-bool HttpConnection::checkWriteBacklog()
+bool HttpConnection::admitWrite(qint64 bytes)
 {
-    if (unsentBytes() <= m_guard->limits.maxWriteBacklog)
-        return true;
+    const qint64 unsent = unsentBytes();
+    if (unsent > m_guard->limits.maxWriteBacklog) {
+        m_guard->noteClosed(CloseReason::WriteBacklog);
+        m_socket->abort();
+        return false;
+    }
+    if (unsent == 0)
+        m_lastWrite = std::chrono::steady_clock::now(); // a new answer starts: progress
+    m_guard->makeRoomForWrite(bytes, this);
+    return true;
+}
+
+void HttpConnection::dropForBudget()
+{
     m_guard->noteClosed(CloseReason::WriteBacklog);
+    m_headerTimer.stop();
+    m_idleTimer.stop();
     m_socket->abort();
-    return false;
 }
 
 void HttpConnection::close()
@@ -368,7 +381,8 @@ void HttpConnection::flush()
     while (!m_closing && !m_slots.empty() && m_slots.front().ready) {
         Slot slot = std::move(m_slots.front());
         m_slots.pop_front();
-        if (m_socket->state() != QAbstractSocket::ConnectedState || !checkWriteBacklog())
+        if (m_socket->state() != QAbstractSocket::ConnectedState
+            || !admitWrite(slot.bytes.size() + slot.body.size()))
             return;
         write(std::move(slot.bytes), slot.body);
         if (slot.close) {

@@ -62,8 +62,14 @@ public:
     void evict();
     // Written and not yet handed to the kernel, TLS's encrypted bytes included.
     qint64 unsentBytes() const;
-    // False, and the connection aborted, when the client has stopped reading.
-    bool checkWriteBacklog();
+    // Before an answer of the given size is written: false, and the connection
+    // aborted, when its client has stopped reading; other stalled connections
+    // may be dropped to keep all unsent answers within the total budget.
+    bool admitWrite(qint64 bytes);
+    // When the client last took bytes, or its current answer began.
+    std::chrono::steady_clock::time_point lastProgress() const { return m_lastWrite; }
+    // Dropped to keep the unsent answers of all connections within budget.
+    void dropForBudget();
     // Closes gracefully: what was written is still sent.
     void close();
     // Writes an answer's head and body: a small body in the same write(), a

@@ -129,7 +129,7 @@ qint64 HttpReply::send(const HttpResponse &response)
     // Qt 6.5+ reads no further request while a responder exists, so this answer
     // is the only one the connection owes: it goes straight to the socket, and
     // dropping the responder unwritten resumes reading.
-    if (!isClientConnected() || !m_connection->checkWriteBacklog()) {
+    if (!isClientConnected() || !m_connection->admitWrite(bytes.size() + body.size())) {
         m_responder.reset();
         return -1;
     }

@@ -22,6 +22,9 @@ struct ServerLimits
     // A client that stops reading is dropped once this much is waiting to be sent
     // (but one response of any size always gets its chance).
     qint64 maxWriteBacklog = 4 * 1024 * 1024;
+    // All connections together: past it, the connections whose clients have
+    // taken nothing for longest are dropped first.
+    qint64 maxTotalWriteBacklog = 16 * 1024 * 1024;
 };
 
 } // namespace QtPrometheusPrivate
