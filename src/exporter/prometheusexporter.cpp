@@ -216,8 +216,6 @@ PrometheusExporterPrivate::PrometheusExporterPrivate(PrometheusExporter *q,
                updates.renderIdle();
            }})
 {
-    router.updateTimeoutMs = DefaultUpdateTimeoutMs;
-    updates.setIntervalMs(DefaultIntervalMs);
 }
 
 PrometheusExporterPrivate::~PrometheusExporterPrivate() = default;

@@ -34,8 +34,8 @@ class PrometheusExporterPrivate
 {
     Q_DECLARE_PUBLIC(PrometheusExporter)
 public:
-    static constexpr int DefaultIntervalMs = 1000;
-    static constexpr int DefaultUpdateTimeoutMs = 10000;
+    // The interval and the update timeout default where they are used: in
+    // UpdateCoordinator and ScrapeRouter.
     static constexpr int DefaultMaxScrapesInFlight = 32;
     // How long stop() lets connections send the answers they were given.
     static constexpr std::chrono::milliseconds StopFlushDeadline {2000};
