@@ -4,7 +4,8 @@
 // bench_load_server: serves one synthetic registry, shaped like
 // `exporter-demo --series N`, with either this library's PrometheusExporter
 // (plain mode) or prometheus-cpp's own Exposer (civetweb), so that run.sh can
-// load both with wrk in one run.
+// load both with wrk in one run. `--server none` builds the same registry and
+// serves nothing: embed.sh subtracts its memory from the servers'.
 //
 // In both cases the main thread runs a Qt event loop with a 1 ms lag probe: a
 // precise timer that records how late it fires. For `--server qt` that thread
@@ -14,7 +15,8 @@
 //
 //   stdout  "listening on http://127.0.0.1:PORT/metrics" once serving
 //   SIGUSR1 prints one "lag ..." line for the time since the last one, and resets
-//   SIGTERM prints "peak_rss_kib N" (VmHWM) and "peak_private_kib N", and exits 0
+//   SIGTERM prints "peak_rss_kib N" (VmHWM), "peak_private_kib N" and
+//           "openssl_loaded 0|1" (libssl mapped into the process), and exits 0
 //
 // VmHWM counts every resident page, also the shared libraries' (file-backed,
 // shared with every other process that maps them). peak_private_kib is the
@@ -144,6 +146,13 @@ long peakRssKib()
     return -1;
 }
 
+// Whether libssl is mapped: Qt 6.4's HTTP server loads OpenSSL even for plain HTTP.
+bool openSslLoaded()
+{
+    QFile maps(QStringLiteral("/proc/self/maps"));
+    return maps.open(QIODevice::ReadOnly) && maps.readAll().contains("libssl.so");
+}
+
 // The highest private (anonymous) resident size, sampled from /proc/self/statm
 // in a thread of its own. Each read takes the process's memory-map lock, so the
 // period is kept well above a millisecond.
@@ -209,7 +218,8 @@ int main(int argc, char *argv[])
         "Serves a synthetic registry with PrometheusExporter or prometheus-cpp's Exposer."));
     parser.addHelpOption();
     const QCommandLineOption serverOption(QStringLiteral("server"),
-                                          QStringLiteral("qt (PrometheusExporter) or exposer."),
+                                          QStringLiteral("qt (PrometheusExporter), exposer, or "
+                                                         "none (the registry alone)."),
                                           QStringLiteral("NAME"), QStringLiteral("qt"));
     const QCommandLineOption seriesOption(QStringLiteral("series"),
                                           QStringLiteral("Synthetic gauge series, 100 per family."),
@@ -230,7 +240,9 @@ int main(int argc, char *argv[])
     const QString server = parser.value(serverOption);
     const int series = parser.value(seriesOption).toInt();
     const int port = parser.value(portOption).toInt();
-    if ((server != QLatin1String("qt") && server != QLatin1String("exposer")) || series < 0) {
+    if ((server != QLatin1String("qt") && server != QLatin1String("exposer")
+         && server != QLatin1String("none"))
+        || series < 0) {
         std::fprintf(stderr, "bench_load_server: bad --server or --series\n");
         return 2;
     }
@@ -264,7 +276,7 @@ int main(int argc, char *argv[])
             return 1;
         }
         boundPort = exporter->port();
-    } else {
+    } else if (server == QLatin1String("exposer")) {
         exposer = std::make_unique<prometheus::Exposer>("127.0.0.1:" + std::to_string(port));
         exposer->RegisterCollectable(registry);
         boundPort = exposer->GetListeningPorts().at(0);
@@ -289,12 +301,17 @@ int main(int argc, char *argv[])
         }
     });
 
-    std::printf("listening on http://127.0.0.1:%d/metrics\n", boundPort);
+    if (boundPort > 0)
+        std::printf("listening on http://127.0.0.1:%d/metrics\n", boundPort);
+    else
+        std::printf("ready, serving nothing\n");
     std::fflush(stdout);
     const int result = app.exec();
+    const bool openSsl = openSslLoaded(); // while serving: not what stopping loads
     exporter.reset();
     exposer.reset();
-    std::printf("peak_rss_kib %ld\npeak_private_kib %ld\n", peakRssKib(), privateMemory.peakKib());
+    std::printf("peak_rss_kib %ld\npeak_private_kib %ld\nopenssl_loaded %d\n", peakRssKib(),
+                privateMemory.peakKib(), int(openSsl));
     std::fflush(stdout);
     return result;
 }
