@@ -25,84 +25,130 @@ private Q_SLOTS:
     void gzipRoundTripOfAnyInput();
 };
 
+namespace {
+// The Content-Type of each answer: format version and escaping, always stated.
+QByteArray contentType(const char *type, const char *version, const char *escaping)
+{
+    return QByteArray(type) + "; version=" + version + "; charset=utf-8; escaping=" + escaping;
+}
+const QByteArray text004 = contentType("text/plain", "0.0.4", "underscores");
+const QByteArray om100 = contentType("application/openmetrics-text", "1.0.0", "underscores");
+const QByteArray om100Utf8 = contentType("application/openmetrics-text", "1.0.0", "allow-utf-8");
+const QByteArray om001 = contentType("application/openmetrics-text", "0.0.1", "underscores");
+const QByteArray text100 = contentType("text/plain", "1.0.0", "underscores");
+const QByteArray text100Utf8 = contentType("text/plain", "1.0.0", "allow-utf-8");
+} // namespace
+
 void tst_ContentNegotiation::format_data()
 {
     QTest::addColumn<QByteArray>("accept");
-    QTest::addColumn<bool>("openMetrics");
+    QTest::addColumn<QByteArray>("contentType");
 
-    // What Prometheus really sends (research/anchors.md §3).
+    // What Prometheus really sends, by version.
     QTest::newRow("prometheus 2.5-2.41")
         << QByteArray("application/openmetrics-text; version=0.0.1,text/plain;version=0.0.4;"
                       "q=0.5,*/*;q=0.1")
-        << false;
+        << om001;
     QTest::newRow("prometheus 2.42-2.48")
         << QByteArray("application/openmetrics-text;version=1.0.0,application/"
                       "openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,"
                       "*/*;q=0.1")
-        << true;
+        << om100;
+    // Protobuf first; until it is offered, OpenMetrics is the best left.
     QTest::newRow("prometheus 2.42 native histograms")
         << QByteArray("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;"
                       "encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,"
                       "application/openmetrics-text;version=0.0.1;q=0.75,text/plain;"
                       "version=0.0.4;q=0.5,*/*;q=0.1")
-        << true;
+        << om100;
     QTest::newRow("prometheus 2.49-2.55")
         << QByteArray("application/openmetrics-text;version=1.0.0;q=0.5,application/"
                       "openmetrics-text;version=0.0.1;q=0.4,text/plain;version=0.0.4;q=0.3,"
                       "*/*;q=0.2")
-        << true;
+        << om100;
     QTest::newRow("prometheus 3.x")
         << QByteArray("application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,"
                       "application/openmetrics-text;version=0.0.1;q=0.5,text/plain;"
                       "version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;"
                       "q=0.3,*/*;q=0.2")
-        << true;
+        << om100Utf8;
     QTest::newRow("prometheus 3.0.0")
         << QByteArray("application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.5,"
                       "application/openmetrics-text;version=0.0.1;escaping=allow-utf-8;q=0.4,"
                       "text/plain;version=1.0.0;escaping=allow-utf-8;q=0.3,text/plain;"
                       "version=0.0.4;escaping=allow-utf-8;q=0.2,*/*;escaping=allow-utf-8;q=0.1")
-        << true;
+        << om100Utf8;
+    QTest::newRow("prometheus 3.x, metric_name_escaping_scheme underscores")
+        << QByteArray("application/openmetrics-text;version=1.0.0;escaping=underscores;q=0.6,"
+                      "application/openmetrics-text;version=0.0.1;q=0.5,text/plain;"
+                      "version=1.0.0;escaping=underscores;q=0.4,text/plain;version=0.0.4;"
+                      "q=0.3,*/*;q=0.2")
+        << om100;
+    // Prometheus 3's scrape_protocols, one protocol each: its q, then */* below it.
+    QTest::newRow("scrape_protocols [PrometheusText1.0.0]")
+        << QByteArray("text/plain;version=1.0.0;escaping=allow-utf-8;q=0.3,*/*;q=0.2")
+        << text100Utf8;
+    QTest::newRow("scrape_protocols [PrometheusText0.0.4]")
+        << QByteArray("text/plain;version=0.0.4;q=0.3,*/*;q=0.2") << text004;
+    QTest::newRow("scrape_protocols [OpenMetricsText1.0.0]")
+        << QByteArray("application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.3,"
+                      "*/*;q=0.2")
+        << om100Utf8;
+    QTest::newRow("scrape_protocols [OpenMetricsText0.0.1]")
+        << QByteArray("application/openmetrics-text;version=0.0.1;q=0.3,*/*;q=0.2") << om001;
 
-    QTest::newRow("none") << QByteArray() << false;
-    QTest::newRow("blank") << QByteArray("  ") << false;
-    QTest::newRow("any") << QByteArray("*/*") << false;
-    QTest::newRow("text/plain") << QByteArray("text/plain") << false;
-    QTest::newRow("text/*") << QByteArray("text/*") << false;
-    QTest::newRow("openmetrics, no version") << QByteArray("application/openmetrics-text") << true;
+    QTest::newRow("none") << QByteArray() << text004;
+    QTest::newRow("blank") << QByteArray("  ") << text004;
+    QTest::newRow("any") << QByteArray("*/*") << text004;
+    QTest::newRow("text/plain") << QByteArray("text/plain") << text004;
+    QTest::newRow("text/*") << QByteArray("text/*") << text004;
+    QTest::newRow("text 1.0.0") << QByteArray("text/plain;version=1.0.0") << text100;
+    QTest::newRow("openmetrics, no version") << QByteArray("application/openmetrics-text") << om100;
     QTest::newRow("openmetrics upper case")
-        << QByteArray("Application/OpenMetrics-Text; Version=\"1.0.0\"") << true;
-    QTest::newRow("application/*") << QByteArray("application/*") << true;
+        << QByteArray("Application/OpenMetrics-Text; Version=\"1.0.0\"; Escaping=Allow-UTF-8")
+        << om100Utf8;
+    QTest::newRow("application/*") << QByteArray("application/*") << om100;
     QTest::newRow("openmetrics refused")
-        << QByteArray("application/openmetrics-text;q=0, */*") << false;
-    QTest::newRow("text refused") << QByteArray("text/plain;q=0, */*;q=0.1") << true;
+        << QByteArray("application/openmetrics-text;q=0, */*") << text004;
+    QTest::newRow("text refused") << QByteArray("text/plain;q=0, */*;q=0.1") << om100;
     QTest::newRow("only 0.0.1 offered")
-        << QByteArray("application/openmetrics-text;version=0.0.1") << false;
+        << QByteArray("application/openmetrics-text;version=0.0.1") << om001;
     QTest::newRow("q decides") << QByteArray(
         "text/plain;q=0.9, application/openmetrics-text;q=0.91")
-                               << true;
+                               << om100;
     QTest::newRow("equal q, order decides")
-        << QByteArray("application/openmetrics-text, text/plain") << true;
+        << QByteArray("application/openmetrics-text, text/plain") << om100;
     QTest::newRow("specific beats wildcard")
-        << QByteArray("application/openmetrics-text;q=0.1, */*;q=1") << false;
-    QTest::newRow("nothing acceptable") << QByteArray("image/png") << false;
-    QTest::newRow("garbage") << QByteArray(";;;,,,/;q=;===") << false;
-    QTest::newRow("bad q ignored") << QByteArray("application/openmetrics-text;q=2") << false;
+        << QByteArray("application/openmetrics-text;q=0.1, */*;q=1") << text004;
+    QTest::newRow("nothing acceptable") << QByteArray("image/png") << text004;
+    QTest::newRow("garbage") << QByteArray(";;;,,,/;q=;===") << text004;
+    QTest::newRow("bad q ignored") << QByteArray("application/openmetrics-text;q=2") << text004;
     QTest::newRow("bad q ignored 2")
-        << QByteArray("application/openmetrics-text;q=0.1234") << false;
+        << QByteArray("application/openmetrics-text;q=0.1234") << text004;
     QTest::newRow("huge header") << QByteArray(100000, ',') + "application/openmetrics-text"
-                                 << false;
+                                 << text004;
+
+    // Escaping: as asked where the format can honour it, underscores otherwise.
+    QTest::newRow("0.0.4 cannot carry utf-8")
+        << QByteArray("text/plain;version=0.0.4;escaping=allow-utf-8") << text004;
+    QTest::newRow("openmetrics 0.0.1 cannot carry utf-8")
+        << QByteArray("application/openmetrics-text;version=0.0.1;escaping=allow-utf-8") << om001;
+    QTest::newRow("dots") << QByteArray("application/openmetrics-text;escaping=dots")
+                          << contentType("application/openmetrics-text", "1.0.0", "dots");
+    QTest::newRow("values") << QByteArray("text/plain;version=0.0.4;escaping=values")
+                            << contentType("text/plain", "0.0.4", "values");
+    QTest::newRow("unknown escaping")
+        << QByteArray("text/plain;version=1.0.0;escaping=rot13") << text100;
+    QTest::newRow("escaping of the range that matched")
+        << QByteArray("text/plain;escaping=dots;q=0.5, text/plain;version=1.0.0;escaping=values")
+        << contentType("text/plain", "1.0.0", "values");
 }
 
 void tst_ContentNegotiation::format()
 {
     QFETCH(QByteArray, accept);
-    QFETCH(bool, openMetrics);
-    const ExpositionFormat format = negotiateFormat(accept);
-    QCOMPARE(format == ExpositionFormat::OpenMetrics100, openMetrics);
-    QCOMPARE(contentTypeFor(format),
-             openMetrics ? QByteArray("application/openmetrics-text; version=1.0.0; charset=utf-8")
-                         : QByteArray("text/plain; version=0.0.4; charset=utf-8"));
+    QFETCH(QByteArray, contentType);
+    QCOMPARE(contentTypeFor(negotiateFormat(accept)), contentType);
 }
 
 void tst_ContentNegotiation::gzipAccepted_data()

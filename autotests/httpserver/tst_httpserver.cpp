@@ -15,7 +15,7 @@
 #include "testgauges.h"
 
 namespace {
-constexpr char textContentType[] = "text/plain; version=0.0.4; charset=utf-8";
+constexpr char textContentType[] = "text/plain; version=0.0.4; charset=utf-8; escaping=underscores";
 }
 
 class tst_HttpServer : public QObject

@@ -671,7 +671,7 @@ void tst_PrometheusExporter::statusFailing()
     QVERIFY(response->body.startsWith("# database unreachable\n# second line\n"));
     QCOMPARE(sampleValue(response->body, "test_value"), std::optional<double>(5));
     QCOMPARE(response->header("Content-Type"),
-             QByteArray("text/plain; version=0.0.4; charset=utf-8"));
+             QByteArray("text/plain; version=0.0.4; charset=utf-8; escaping=underscores"));
 
     exporter->setStatusOk();
     QCOMPARE(exporter->status(), PrometheusExporter::Status::Ok);

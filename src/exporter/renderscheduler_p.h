@@ -104,7 +104,7 @@ private:
     // The last Accept and Accept-Encoding seen and what they meant: a scraper
     // sends the same ones every time.
     QByteArray m_lastAccept;
-    ExpositionFormat m_lastFormat = ExpositionFormat::Text004;
+    ResponseFormat m_lastFormat;
     QByteArray m_lastAcceptEncoding;
     bool m_lastAcceptsGzip = false;
 };

@@ -43,6 +43,7 @@ struct Element
 {
     QByteArray value; // media range or coding, lower-case
     QByteArray version;
+    QByteArray escaping;
     int q = 1000;
     int order = 0;
 };
@@ -79,6 +80,8 @@ QList<Element> parseElements(const QByteArray &header)
                     element.q = *q;
             } else if (name == "version") {
                 element.version = value;
+            } else if (name == "escaping") {
+                element.escaping = value.toLower();
             }
         }
         if (!valid)
@@ -102,6 +105,7 @@ struct Match
     int q = -1; // -1: no range matches
     int specificity = -1;
     int order = 0;
+    QByteArray escaping; // the matching range's parameter
 };
 
 // The q of the most specific media range that matches offer.
@@ -133,35 +137,54 @@ Match matchOffer(const QList<Element> &ranges, const Offer &offer)
             best.specificity = specificity;
             best.q = range.q;
             best.order = range.order;
+            best.escaping = range.escaping;
         }
     }
     return best;
 }
+
+// The escaping asked for, if format can honour it; underscores otherwise, as
+// the content-negotiation spec prescribes when none is asked for.
+NameEscaping escapingFor(ExpositionFormat format, const QByteArray &asked)
+{
+    if (asked == "allow-utf-8")
+        return carriesUtf8Names(format) ? NameEscaping::AllowUtf8 : NameEscaping::Underscores;
+    if (asked == "dots")
+        return NameEscaping::Dots;
+    if (asked == "values")
+        return NameEscaping::Values;
+    return NameEscaping::Underscores;
+}
 } // namespace
 
-ExpositionFormat negotiateFormat(const QByteArray &accept)
+ResponseFormat negotiateFormat(const QByteArray &accept)
 {
+    ResponseFormat chosen;
     if (accept.trimmed().isEmpty())
-        return ExpositionFormat::Text004;
+        return chosen;
     const QList<Element> ranges = parseElements(accept);
-    // Listed in order of the server's preference, which breaks complete ties.
+    // Listed in order of the server's preference, which breaks complete ties:
+    // "text/plain" alone means 0.0.4, "application/openmetrics-text" alone 1.0.0.
     const Offer offers[] = {
         {ExpositionFormat::Text004, "text", "plain", "0.0.4"},
+        {ExpositionFormat::Text100, "text", "plain", "1.0.0"},
         {ExpositionFormat::OpenMetrics100, "application", "openmetrics-text", "1.0.0"},
+        {ExpositionFormat::OpenMetrics001, "application", "openmetrics-text", "0.0.1"},
     };
-    std::optional<ExpositionFormat> chosen;
-    Match chosenMatch;
+    std::optional<Match> chosenMatch;
     for (const Offer &offer : offers) {
         const Match match = matchOffer(ranges, offer);
         if (match.q <= 0)
             continue;
-        if (!chosen || match.q > chosenMatch.q
-            || (match.q == chosenMatch.q && match.order < chosenMatch.order)) {
-            chosen = offer.format;
+        if (!chosenMatch || match.q > chosenMatch->q
+            || (match.q == chosenMatch->q && match.order < chosenMatch->order)) {
+            chosen.format = offer.format;
             chosenMatch = match;
         }
     }
-    return chosen.value_or(ExpositionFormat::Text004);
+    if (chosenMatch)
+        chosen.escaping = escapingFor(chosen.format, chosenMatch->escaping);
+    return chosen;
 }
 
 bool acceptsGzip(const QByteArray &acceptEncoding)

@@ -12,9 +12,11 @@ namespace QtPrometheusPrivate {
 
 // Picks the format for an Accept header (RFC 9110 §12.5.1, q-values respected):
 // the offered format whose most specific matching media range has the highest
-// q, ties going to the range listed first, then to text. Anything unparsable,
-// absent or unacceptable means text 0.0.4, the format every scraper reads.
-ExpositionFormat negotiateFormat(const QByteArray &accept);
+// q, ties going to the range listed first, then to text 0.0.4. The escaping is
+// that range's "escaping" parameter where the format can honour it, else
+// underscores. Anything unparsable, absent or unacceptable means text 0.0.4
+// with underscores, the format every scraper reads.
+ResponseFormat negotiateFormat(const QByteArray &accept);
 
 // Whether Accept-Encoding (RFC 9110 §12.5.3) admits gzip. Absent or mangled
 // means identity.

@@ -11,11 +11,39 @@ namespace QtPrometheusPrivate {
 // The formats a scrape can be answered in.
 enum class ExpositionFormat {
     Text004, // text/plain; version=0.0.4
+    Text100, // text/plain; version=1.0.0: 0.0.4, and quoted UTF-8 names
+    OpenMetrics001, // application/openmetrics-text; version=0.0.1
     OpenMetrics100 // application/openmetrics-text; version=1.0.0
 };
 
-// The Content-Type sent with a body in format.
-QByteArray contentTypeFor(ExpositionFormat format);
+// How names outside [a-zA-Z_:][a-zA-Z0-9_:]* are written: the "escaping"
+// parameter of the Prometheus content-negotiation spec.
+enum class NameEscaping {
+    AllowUtf8, // quoted as they are; only text 1.0.0 and OpenMetrics 1.0.0 can
+    Underscores, // every other character becomes '_'
+    Dots, // '.' becomes "_dot_", '_' "__", others "_"
+    Values, // "U__" then each other character as _<hex code point>_
+};
+
+// A negotiated answer: its format and how names are escaped in it.
+struct ResponseFormat
+{
+    ExpositionFormat format = ExpositionFormat::Text004;
+    NameEscaping escaping = NameEscaping::Underscores;
+
+    friend bool operator==(ResponseFormat a, ResponseFormat b)
+    {
+        return a.format == b.format && a.escaping == b.escaping;
+    }
+    friend bool operator!=(ResponseFormat a, ResponseFormat b) { return !(a == b); }
+};
+
+bool isOpenMetrics(ExpositionFormat format);
+// Whether names may be written in UTF-8, quoted.
+bool carriesUtf8Names(ExpositionFormat format);
+
+// The Content-Type of an answer: the format's version and the escaping used.
+QByteArray contentTypeFor(ResponseFormat format);
 
 } // namespace QtPrometheusPrivate
 

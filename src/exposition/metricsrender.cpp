@@ -66,7 +66,7 @@ const RenderedBody &MetricsRender::body(const RenderRequest &request)
     // A failing body starts with comment lines, which only the text format allows.
     RenderRequest served = request;
     if (m_statusCode != 200)
-        served.format = ExpositionFormat::Text004;
+        served.format = ResponseFormat();
     for (const Made &made : m_made) {
         if (made.request == served)
             return made.body;
@@ -75,7 +75,7 @@ const RenderedBody &MetricsRender::body(const RenderRequest &request)
 
     RenderedBody rendered;
     rendered.contentType = contentTypeFor(served.format);
-    rendered.body = serialize(served.format, served.names);
+    rendered.body = serialize(served.format.format, served.names);
     if (served.gzip && rendered.body.size() >= Compression::MinimumGzipSize) {
         QByteArray compressed = Compression::gzip(rendered.body);
         if (!compressed.isEmpty()) {
@@ -113,7 +113,7 @@ QByteArray MetricsRender::serialize(ExpositionFormat format, const QList<QByteAr
         families = &selected;
     }
     QByteArray out = m_prefix;
-    const Exposition::WriteResult result = format == ExpositionFormat::OpenMetrics100
+    const Exposition::WriteResult result = isOpenMetrics(format)
         ? Exposition::writeOpenMetrics100(*families, out)
         : Exposition::writeText004(*families, out);
     for (const std::string &dropped : result.droppedFamilies) {

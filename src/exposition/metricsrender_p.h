@@ -34,7 +34,7 @@ struct RenderInput
 // What one scrape asks for: the format, the families (empty: all) and gzip.
 struct RenderRequest
 {
-    ExpositionFormat format = ExpositionFormat::Text004;
+    ResponseFormat format;
     QList<QByteArray> names;
     bool gzip = false;
 

@@ -12,7 +12,6 @@ namespace QtPrometheusPrivate {
 // spelling (Qt 6.4 compares response header names case-sensitively) cannot drift.
 namespace HttpLiterals {
 
-inline constexpr char contentTypeText004[] = "text/plain; version=0.0.4; charset=utf-8";
 inline constexpr char contentTypePlain[] = "text/plain; charset=utf-8";
 inline constexpr char contentTypeHtml[] = "text/html; charset=utf-8";
 inline constexpr char allowedMethods[] = "GET, HEAD";

@@ -87,13 +87,11 @@ void PushRequest::send(QNetworkAccessManager *network, const QUrl &url, const QB
     switch (m_operation) {
     case Operation::Push:
         // The scrape's Content-Type: the body is what a text 0.0.4 scrape serves.
-        request.setHeader(QNetworkRequest::ContentTypeHeader,
-                          contentTypeFor(ExpositionFormat::Text004));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, contentTypeFor(ResponseFormat()));
         reply = network->put(request, body);
         break;
     case Operation::PushAdd:
-        request.setHeader(QNetworkRequest::ContentTypeHeader,
-                          contentTypeFor(ExpositionFormat::Text004));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, contentTypeFor(ResponseFormat()));
         reply = network->post(request, body);
         break;
     case Operation::Delete:
