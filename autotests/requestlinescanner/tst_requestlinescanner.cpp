@@ -292,8 +292,10 @@ void tst_RequestLineScanner::headerSize()
         = "\r\nGET /metrics HTTP/1.1\r\nHost: x\r\n"; // the empty line is no field
     scanner.feed(start.constData(), 2);
     QVERIFY(scanner.isBetweenRequests());
+    QVERIFY(!scanner.hasBegunRequest()); // one empty line may follow any request
     QCOMPARE(scanner.headerBytes(), qsizetype(2));
     scanner.feed(start.constData() + 2, start.size() - 2);
+    QVERIFY(scanner.hasBegunRequest());
     QCOMPARE(scanner.headerFields(), 1);
     QCOMPARE(scanner.headerBytes(), start.size());
     const QByteArray more = "Accept: */*\r\nX-Part";
@@ -306,6 +308,9 @@ void tst_RequestLineScanner::headerSize()
     QCOMPARE(scanner.headerFields(), 0);
     QCOMPARE(scanner.headerBytes(), qsizetype(0));
     QVERIFY(!scanner.takeNext().tooManyFields);
+    scanner.feed("\r\n\r\n", 4); // more than one: a client sending empty lines
+    QVERIFY(scanner.isBetweenRequests());
+    QVERIFY(scanner.hasBegunRequest());
 }
 
 // More than MaxHeaderFields fields mark the request; exactly as many do not.

@@ -127,7 +127,7 @@ void PrometheusExporter::setMaxWriteBacklog(qint64 bytes)
 }
 
 /*!
-    How much may wait unsent on all connections together (16 MiB by default).
+    How much may wait unsent on all connections together (8 MiB by default).
     An answer that would pass it first drops the connections whose clients have
     taken nothing of their answers for longest, so that memory stays bounded
     however many clients stop reading.

@@ -16,8 +16,8 @@ enum class CloseReason {
     Rejected, // a new connection answered 503: every slot was busy
     WriteBacklog, // the client stopped reading its answers
     WriteTimeout, // the client took nothing of its answer for the idle timeout
-    HeaderTooLarge, // answered 431: too many header fields, or too many bytes
-    BadRequest, // answered 400: Qt could not parse a request
+    HeaderTooLarge, // answered 431 or 414: too many header fields, or too many bytes
+    BadRequest, // answered 400: Qt could not parse a request, or empty lines flooded
 };
 // BadRequest is the last reason; SelfMetrics labels each.
 constexpr std::size_t CloseReasonCount = std::size_t(CloseReason::BadRequest) + 1;

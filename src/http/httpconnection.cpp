@@ -96,34 +96,62 @@ void HttpConnection::replyOpened()
 void HttpConnection::replyClosed()
 {
     --m_outstanding;
-    if (m_outstanding == 0 && m_badRequest && !m_closeRequested)
-        answerBadRequest();
-    else
-        releaseReadingWhenDone();
+    if (m_outstanding == 0 && m_qtCloses && !m_closeRequested) {
+        if (m_badRequest)
+            answerBadRequest();
+        else
+            close();
+        return;
+    }
+    releaseReadingWhenDone();
     updateTimers();
+}
+
+void HttpConnection::closeAfterAnswers()
+{
+    m_qtCloses = true;
 }
 
 bool HttpConnection::refuseUnparsable()
 {
     if (m_closeRequested || !m_socket->isOpen())
         return false;
-    if (!m_badRequest) {
+    m_refused = true; // anything Qt still parses is not a request
+    // Qt closes after a request it handed to missingHandler() (an upgrade it
+    // will not make): that request is answered, no 400.
+    if (!m_qtCloses) {
+        m_qtCloses = true;
         m_badRequest = true;
-        m_refused = true; // anything Qt still parses is not a request
+        // Whether Qt answered the request itself, in this parse.
+        m_qtAnswered = qtWritten() > m_qtWrittenBeforeParse;
         m_guard->noteClosed(CloseReason::BadRequest);
     }
-    // With answers owed the 400 follows them: replyClosed() sends it.
-    if (m_outstanding == 0)
-        answerBadRequest();
+    if (m_outstanding == 0) {
+        if (m_badRequest)
+            answerBadRequest();
+        else
+            close();
+        return true;
+    }
+    // The answers owed go first: replyClosed() closes after them. Nothing more
+    // is read meanwhile, so no header deadline runs.
+    m_headerTimer.stop();
     return true;
+}
+
+qint64 HttpConnection::qtWritten() const
+{
+    const auto *socket = qobject_cast<const HttpSocket *>(m_socket);
+    return socket ? socket->totalWritten() - m_ownWritten : 0;
 }
 
 void HttpConnection::answerBadRequest()
 {
+    if (m_socket->state() != QAbstractSocket::ConnectedState)
+        return; // aborted meanwhile (a timeout, the backlog limit)
     // Qt 6.11 answers some malformed requests itself (431 for a header line
     // without a colon): one answer is enough.
-    const auto *socket = qobject_cast<HttpSocket *>(m_socket);
-    if (!socket || socket->totalWritten() == m_ownWritten)
+    if (!m_qtAnswered)
         writeOwn(HttpReply::closingAnswer(textResponse(
             400,
             QByteArrayLiteral("Bad request: it is not HTTP/1.x that this server can parse.\n"))));
@@ -143,9 +171,9 @@ void HttpConnection::holdReading()
         return;
     if (!m_sentinel && m_socket->bytesAvailable() == 0) {
         // Qt's parser leaves a read transaction open between reads, but keeps
-        // what it has read in buffers of its own (it never rolls back without
-        // WebSockets): ending the transaction loses nothing, and lets the
-        // sentinel in.
+        // what it has read in buffers of its own (it rolls back only to hand
+        // the socket to a WebSocket server, which this server never does):
+        // ending the transaction loses nothing, and lets the sentinel in.
         if (m_socket->isTransactionStarted())
             m_socket->commitTransaction();
         m_socket->ungetChar('\0');
@@ -155,6 +183,9 @@ void HttpConnection::holdReading()
         m_holding = true;
         m_socket->setReadBufferSize(1);
     }
+    // The rest of a request begun cannot arrive while nothing is read: its
+    // deadline starts again on release.
+    m_headerTimer.stop();
 }
 
 void HttpConnection::takeSentinel()
@@ -173,6 +204,8 @@ void HttpConnection::releaseReading()
     if (m_holding) {
         m_holding = false;
         m_socket->setReadBufferSize(m_guard->limits.readBufferSize);
+        if (m_scanner.hasBegunRequest() && !m_closeRequested)
+            startHeaderTimer();
     }
 }
 
@@ -287,6 +320,7 @@ HttpConnection *HttpConnection::fromSocket(QTcpSocket *socket)
 void HttpConnection::beforeParser()
 {
     takeSentinel();
+    m_qtWrittenBeforeParse = qtWritten();
     // Feed only what arrived since the parser last ran: Qt 6.4 reads everything
     // on each readyRead, Qt 6.5+ leaves bytes unread while an answer is pending.
     const qint64 available = m_socket->bytesAvailable();
@@ -314,7 +348,8 @@ void HttpConnection::refuseOversizedHeader()
     if (m_outstanding > 0)
         return;
     m_refused = true;
-    m_guard->noteClosed(CloseReason::HeaderTooLarge);
+    m_guard->noteClosed(m_scanner.isBetweenRequests() ? CloseReason::BadRequest
+                                                      : CloseReason::HeaderTooLarge);
     const HttpResponse response = m_scanner.isBetweenRequests()
         ? textResponse(400,
                        QByteArrayLiteral("Bad request: more empty lines than the read "
@@ -334,7 +369,7 @@ void HttpConnection::afterParser()
 {
     m_scannedUnread = qMin(m_scannedUnread, m_socket->bytesAvailable());
     // Every request that arrived completely has been handed out by now.
-    if (m_scanner.isBetweenRequests() && m_scanner.headerBytes() == 0)
+    if (!m_scanner.hasBegunRequest())
         m_headerTimer.stop();
     if (m_outstanding > 0 || unsentBytes() > 0)
         holdReading();

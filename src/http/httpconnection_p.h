@@ -48,8 +48,12 @@ public:
     void replyClosed();
     // Nothing owed, nothing half-received, nothing left to send.
     bool isIdle() const;
-    // Answered 431 or 400 and closing: whatever Qt still parses from it is dropped.
+    // Answered 400, 414 or 431 and closing: whatever Qt still parses from it
+    // is dropped.
     bool isRefused() const { return m_refused; }
+    // Qt will close the connection after the request it hands over now (an
+    // upgrade it does not make): it is answered first.
+    void closeAfterAnswers();
     // Qt could not parse a request and closes the connection: the answers still
     // owed go out first, then 400. False when the close is our own.
     bool refuseUnparsable();
@@ -119,6 +123,8 @@ private:
     void startHeaderTimer();
     void refuseOversizedHeader();
     void answerBadRequest();
+    // What Qt's HTTP code wrote itself on this connection.
+    qint64 qtWritten() const;
     void writeOwn(const QByteArray &bytes);
     void holdReading();
     void releaseReading();
@@ -137,6 +143,11 @@ private:
     std::chrono::steady_clock::time_point m_headerSince;
     bool m_refused = false;
     bool m_badRequest = false;
+    // Qt wants the connection closed: after the answers owed (then 400 after a
+    // parse error, unless Qt answered it itself).
+    bool m_qtCloses = false;
+    bool m_qtAnswered = false;
+    qint64 m_qtWrittenBeforeParse = 0;
     bool m_closeRequested = false;
     // Plain sockets stop reading while answers are owed or unsent; see holdReading().
     const bool m_canHold;

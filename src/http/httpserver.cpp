@@ -245,24 +245,30 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     return true;
 }
 
-void HttpServer::missingHandler(const QHttpServerRequest &, QTcpSocket *)
+void HttpServer::missingHandler(const QHttpServerRequest &, QTcpSocket *socket)
 {
-    // Never reached: handleRequest() answers every request.
+    // Reached only for a WebSocket upgrade, after handleRequest() has taken the
+    // request: Qt closes the connection next, once the answer is out.
+    if (HttpConnection *connection = HttpConnection::fromSocket(socket))
+        connection->closeAfterAnswers();
 }
 #else
-bool HttpServer::handleRequest(const QHttpServerRequest &request, QHttpServerResponder &responder)
+HttpConnection *HttpServer::connectionFor(const QHttpServerRequest &request) const
 {
     // Qt 6.5+ hides the socket; find our connection by the client's address and port.
-    HttpConnection *connection = nullptr;
     const auto connections = m_guard.connections();
     for (HttpConnection *candidate : connections) {
         const QTcpSocket *socket = candidate->socket();
         if (socket->peerPort() == request.remotePort()
-            && socket->peerAddress() == request.remoteAddress()) {
-            connection = candidate;
-            break;
-        }
+            && socket->peerAddress() == request.remoteAddress())
+            return candidate;
     }
+    return nullptr;
+}
+
+bool HttpServer::handleRequest(const QHttpServerRequest &request, QHttpServerResponder &responder)
+{
+    HttpConnection *connection = connectionFor(request);
     if (connection && connection->isRefused()) {
         connection->park(std::move(responder)); // answered 400 or 431 already
         return true;
@@ -273,9 +279,14 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QHttpServerRes
     return true;
 }
 
-void HttpServer::missingHandler(const QHttpServerRequest &, QHttpServerResponder &)
+void HttpServer::missingHandler(const QHttpServerRequest &request, QHttpServerResponder &responder)
 {
-    // Never reached: handleRequest() answers every request.
+    // Reached only for a WebSocket upgrade, which Qt neither hands to
+    // handleRequest() nor answers, and after which it closes the connection:
+    // answered as any request, then closed.
+    if (HttpConnection *connection = connectionFor(request))
+        connection->closeAfterAnswers();
+    handleRequest(request, responder);
 }
 #endif
 

@@ -74,6 +74,9 @@ protected:
 
 private:
     QTcpServer *createListener(const QSslConfiguration *tls);
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    HttpConnection *connectionFor(const QHttpServerRequest &request) const;
+#endif
     void bindListener(QTcpServer *listener);
     void
     dispatch(const QHttpServerRequest &request, HttpConnection *connection,

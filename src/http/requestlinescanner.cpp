@@ -23,10 +23,10 @@ void RequestLineScanner::feed(const char *data, qsizetype size)
             // RFC 9112 §2.2: empty lines before a request are ignored. They
             // still count: Qt keeps them in its buffer until the request is
             // complete.
-            ++m_headerBytes;
-            if (c == '\r' || c == '\n')
+            if (c == '\r' || c == '\n') {
+                ++m_headerBytes;
                 continue;
-            --m_headerBytes; // counted below, as part of the request line
+            }
             m_state = State::RequestLine;
             m_headerFields = 0;
         }

@@ -37,6 +37,9 @@ public:
     // request has arrived.
     int headerFields() const { return m_headerFields; }
     qsizetype headerBytes() const { return m_headerBytes; }
+    // Whether a next request has begun: more than the one empty line (CRLF) a
+    // client may send after a request, or any other byte.
+    bool hasBegunRequest() const { return m_state != State::BetweenRequests || m_headerBytes > 2; }
 
 private:
     enum class State { BetweenRequests, RequestLine, Headers, Lost };

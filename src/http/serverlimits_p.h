@@ -24,7 +24,7 @@ struct ServerLimits
     qint64 maxWriteBacklog = 4 * 1024 * 1024;
     // All connections together: past it, the connections whose clients have
     // taken nothing for longest are dropped first.
-    qint64 maxTotalWriteBacklog = 16 * 1024 * 1024;
+    qint64 maxTotalWriteBacklog = 8 * 1024 * 1024;
 };
 
 } // namespace QtPrometheusPrivate
