@@ -118,6 +118,10 @@ void tst_ContentNegotiation::format_data()
                                << om100;
     QTest::newRow("equal q, order decides")
         << QByteArray("application/openmetrics-text, text/plain") << om100;
+    // What the wildcard rates above the 0.0.4 range goes first: text 1.0.0,
+    // the server's preference among the formats it alone names.
+    QTest::newRow("wildcard above 0.0.4")
+        << QByteArray("text/plain;version=0.0.4;q=0.5, */*") << text100;
     QTest::newRow("specific beats wildcard")
         << QByteArray("application/openmetrics-text;q=0.1, */*;q=1") << text004;
     QTest::newRow("nothing acceptable") << QByteArray("image/png") << text004;
