@@ -122,6 +122,8 @@ void tst_ContentNegotiation::format_data()
     // the server's preference among the formats it alone names.
     QTest::newRow("wildcard above 0.0.4")
         << QByteArray("text/plain;version=0.0.4;q=0.5, */*") << text100;
+    QTest::newRow("text/plain above 0.0.4")
+        << QByteArray("text/plain;version=0.0.4;q=0.5, text/plain;q=0.75") << text100;
     QTest::newRow("specific beats wildcard")
         << QByteArray("application/openmetrics-text;q=0.1, */*;q=1") << text004;
     QTest::newRow("nothing acceptable") << QByteArray("image/png") << text004;
