@@ -215,8 +215,7 @@ PrometheusExporterPrivate::PrometheusExporterPrivate(PrometheusExporter *q,
            [this] {
                updates.renderIdle();
            }})
-{
-}
+{ }
 
 PrometheusExporterPrivate::~PrometheusExporterPrivate() = default;
 
