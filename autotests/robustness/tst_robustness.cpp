@@ -88,7 +88,7 @@ private:
     void expectNormalScrape();
     double selfMetric(const QByteArray &sample);
     void addBulkGauges(int count);
-    void deferUpdates();
+    void deferUpdates(std::chrono::milliseconds delay = 20ms);
 
     std::unique_ptr<PrometheusExporter> m_exporter;
 };
@@ -128,12 +128,12 @@ void tst_Robustness::addBulkGauges(int count)
 
 // Each scrape's update completes a little later, from the event loop: answers
 // are owed while the client's next bytes arrive.
-void tst_Robustness::deferUpdates()
+void tst_Robustness::deferUpdates(std::chrono::milliseconds delay)
 {
     m_exporter->setMode(PrometheusExporter::Mode::Notify);
     connect(m_exporter.get(), &PrometheusExporter::scrapeRequested, this,
-            [](PrometheusUpdate update) {
-                QTimer::singleShot(20ms, [update]() mutable { update.release(); });
+            [delay](PrometheusUpdate update) {
+                QTimer::singleShot(delay, [update]() mutable { update.release(); });
             });
 }
 
@@ -280,11 +280,7 @@ void tst_Robustness::parseErrorComesAfterEarlierAnswers()
 void tst_Robustness::partialRequestWaitsForTheAnswerBeforeIt()
 {
     m_exporter->setRequestHeaderTimeout(300ms);
-    m_exporter->setMode(PrometheusExporter::Mode::Notify);
-    connect(m_exporter.get(), &PrometheusExporter::scrapeRequested, this,
-            [](PrometheusUpdate update) {
-                QTimer::singleShot(1000ms, [update]() mutable { update.release(); });
-            });
+    deferUpdates(1000ms);
     HttpTestClient client;
     QVERIFY(client.connectTo(m_exporter->port()));
     const QByteArray second = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";

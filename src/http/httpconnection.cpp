@@ -141,8 +141,8 @@ bool HttpConnection::refuseUnparsable()
 
 qint64 HttpConnection::qtWritten() const
 {
-    const auto *socket = qobject_cast<const HttpSocket *>(m_socket);
-    return socket ? socket->totalWritten() - m_ownWritten : 0;
+    // m_canHold: the socket is an HttpSocket (run before every parse, so no cast).
+    return m_canHold ? static_cast<const HttpSocket *>(m_socket)->totalWritten() - m_ownWritten : 0;
 }
 
 void HttpConnection::answerBadRequest()
