@@ -6,6 +6,7 @@
 // - OpenMetrics only when something could have asked for it (a range naming
 //   application/openmetrics-text, or a wildcard); text 1.0.0 only through a
 //   text range or a wildcard (one without a version may rate it above 0.0.4);
+//   protobuf only through a range naming it or a wildcard;
 // - allow-utf-8 only where asked, and only in a format that can carry it;
 // - surrounding whitespace and letter case change nothing (media types,
 //   parameter names and escaping values are case-insensitive; the versions we
@@ -29,6 +30,9 @@ const char *mediaTypeOf(ExpositionFormat format)
         return "application/openmetrics-text; version=0.0.1; charset=utf-8; escaping=";
     case ExpositionFormat::OpenMetrics100:
         return "application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=";
+    case ExpositionFormat::Protobuf:
+        return "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; "
+               "encoding=delimited; escaping=";
     }
     return "?";
 }
@@ -48,6 +52,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         FUZZ_CHECK(lower.contains("openmetrics-text") || lower.contains('*'));
     if (chosen.format == ExpositionFormat::Text100)
         FUZZ_CHECK(lower.contains("text/") || lower.contains('*'));
+    if (chosen.format == ExpositionFormat::Protobuf)
+        FUZZ_CHECK(lower.contains("vnd.google.protobuf") || lower.contains('*'));
     if (chosen.escaping == NameEscaping::AllowUtf8)
         FUZZ_CHECK(carriesUtf8Names(chosen.format) && lower.contains("allow-utf-8"));
     if (size > 4096) {

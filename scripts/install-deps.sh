@@ -62,6 +62,11 @@ packages=(
     python3
     python3-prometheus-client
     procps
+    # protobuf exposition: protoc and libprotobuf decode our bodies with the
+    # metrics.proto that Prometheus's Go client ships
+    protobuf-compiler
+    libprotobuf-dev
+    golang-github-prometheus-client-model-dev
 )
 # The host (Debian 12) runs the stages that stay off the chroots: sanitizers and
 # libFuzzer (clang + compiler-rt), formatting, the API docs (Doxygen), the

@@ -37,6 +37,12 @@ const QByteArray om100Utf8 = contentType("application/openmetrics-text", "1.0.0"
 const QByteArray om001 = contentType("application/openmetrics-text", "0.0.1", "underscores");
 const QByteArray text100 = contentType("text/plain", "1.0.0", "underscores");
 const QByteArray text100Utf8 = contentType("text/plain", "1.0.0", "allow-utf-8");
+QByteArray protobuf(const char *escaping)
+{
+    return QByteArray("application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; "
+                      "encoding=delimited; escaping=")
+        + escaping;
+}
 } // namespace
 
 void tst_ContentNegotiation::format_data()
@@ -54,13 +60,14 @@ void tst_ContentNegotiation::format_data()
                       "openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,"
                       "*/*;q=0.1")
         << om100;
-    // Protobuf first; until it is offered, OpenMetrics is the best left.
+    // Captured from Debian 12's Prometheus 2.42 run with
+    // --enable-feature=native-histograms.
     QTest::newRow("prometheus 2.42 native histograms")
         << QByteArray("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;"
                       "encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,"
                       "application/openmetrics-text;version=0.0.1;q=0.75,text/plain;"
                       "version=0.0.4;q=0.5,*/*;q=0.1")
-        << om100;
+        << protobuf("underscores");
     QTest::newRow("prometheus 2.49-2.55")
         << QByteArray("application/openmetrics-text;version=1.0.0;q=0.5,application/"
                       "openmetrics-text;version=0.0.1;q=0.4,text/plain;version=0.0.4;q=0.3,"
@@ -131,6 +138,26 @@ void tst_ContentNegotiation::format_data()
     QTest::newRow("bad q ignored") << QByteArray("application/openmetrics-text;q=2") << text004;
     QTest::newRow("bad q ignored 2")
         << QByteArray("application/openmetrics-text;q=0.1234") << text004;
+    QTest::newRow("protobuf alone")
+        << QByteArray("application/vnd.google.protobuf") << protobuf("underscores");
+    QTest::newRow("protobuf, utf-8 names")
+        << QByteArray("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;"
+                      "encoding=delimited;escaping=allow-utf-8")
+        << protobuf("allow-utf-8");
+    // Only delimited MetricFamily messages are written.
+    QTest::newRow("protobuf text encoding refused")
+        << QByteArray("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;"
+                      "encoding=text,application/openmetrics-text;q=0.5")
+        << om100;
+    QTest::newRow("protobuf of another message refused")
+        << QByteArray("application/vnd.google.protobuf;proto=example.Other,text/plain;"
+                      "version=1.0.0;q=0.5")
+        << text100;
+    QTest::newRow("protobuf below openmetrics")
+        << QByteArray("application/vnd.google.protobuf;q=0.4,application/openmetrics-text;q=0.5")
+        << om100;
+    QTest::newRow("application/* prefers openmetrics")
+        << QByteArray("application/*;escaping=allow-utf-8") << om100Utf8;
     QTest::newRow("huge header") << QByteArray(100000, ',') + "application/openmetrics-text"
                                  << text004;
 

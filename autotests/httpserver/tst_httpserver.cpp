@@ -16,7 +16,48 @@
 
 namespace {
 constexpr char textContentType[] = "text/plain; version=0.0.4; charset=utf-8; escaping=underscores";
+constexpr char protobufContentType[] = "application/vnd.google.protobuf; "
+                                       "proto=io.prometheus.client.MetricFamily; "
+                                       "encoding=delimited; escaping=underscores";
+// What Prometheus 2.42 sends with native histograms switched on.
+constexpr char protobufFirstAccept[]
+    = "Accept: application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;"
+      "encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,"
+      "application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,"
+      "*/*;q=0.1";
+
+// The names of the MetricFamily messages of a delimited protobuf body (each
+// starts with its name, field 1), or nothing when the frames do not fill it.
+// tst_protobufwriter decodes such bodies with protoc; this only finds them.
+std::optional<QList<QByteArray>> protobufFamilyNames(const QByteArray &body)
+{
+    const auto varint = [&body](qsizetype &pos) -> std::optional<quint64> {
+        quint64 value = 0;
+        for (int shift = 0; pos < body.size() && shift < 64; shift += 7) {
+            const auto byte = quint8(body.at(pos++));
+            value |= quint64(byte & 0x7f) << shift;
+            if (!(byte & 0x80))
+                return value;
+        }
+        return std::nullopt;
+    };
+    QList<QByteArray> names;
+    qsizetype pos = 0;
+    while (pos < body.size()) {
+        const auto length = varint(pos);
+        if (!length || *length > quint64(body.size() - pos) || *length < 2 || body.at(pos) != 0x0a)
+            return std::nullopt;
+        const qsizetype end = pos + qsizetype(*length);
+        qsizetype namePos = pos + 1;
+        const auto nameLength = varint(namePos);
+        if (!nameLength || *nameLength > quint64(end - namePos))
+            return std::nullopt;
+        names.append(body.mid(namePos, qsizetype(*nameLength)));
+        pos = end;
+    }
+    return names;
 }
+} // namespace
 
 class tst_HttpServer : public QObject
 {
@@ -45,6 +86,7 @@ private Q_SLOTS:
     void gzipWhenAccepted();
     void noGzipForTinyBodiesOrWhenDisabled();
     void nameFilter();
+    void protobufWhenAsked();
     void garbageThenNormalScrape();
     void requestWithBodyIsAnsweredAndClosed();
 
@@ -366,6 +408,47 @@ void tst_HttpServer::nameFilter()
     response = httpGet(m_exporter->port(), "/metrics?name[]=nothing");
     QCOMPARE(response->statusCode, 200);
     QVERIFY(response->body.isEmpty());
+}
+
+void tst_HttpServer::protobufWhenAsked()
+{
+    auto &family = prometheus::BuildCounter()
+                       .Name("test_many_total")
+                       .Help("Many series.")
+                       .Register(*m_exporter->registry());
+    for (int i = 0; i < 200; ++i)
+        family.Add({{"id", std::to_string(i)}}).Increment(i);
+    m_exporter->setSelfMetricsEnabled(false); // so that both scrapes see the same bytes
+
+    const auto plain = httpGet(m_exporter->port(), "/metrics", {protobufFirstAccept});
+    QVERIFY(plain);
+    QCOMPARE(plain->statusCode, 200);
+    QCOMPARE(plain->header("Content-Type"), QByteArray(protobufContentType));
+    QVERIFY(plain->header("Content-Encoding").isEmpty());
+    QCOMPARE(protobufFamilyNames(plain->body),
+             std::make_optional(QList<QByteArray> {"test_requests_total", "test_many_total"}));
+
+    const auto zipped
+        = httpGet(m_exporter->port(), "/metrics", {protobufFirstAccept, "Accept-Encoding: gzip"});
+    QVERIFY(zipped);
+    QCOMPARE(zipped->header("Content-Type"), QByteArray(protobufContentType));
+    QCOMPARE(zipped->header("Content-Encoding"), QByteArray("gzip"));
+    QCOMPARE(gunzip(zipped->body), plain->body);
+
+    const auto filtered
+        = httpGet(m_exporter->port(), "/metrics?name[]=test_many_total", {protobufFirstAccept});
+    QVERIFY(filtered);
+    QCOMPARE(protobufFamilyNames(filtered->body),
+             std::make_optional(QList<QByteArray> {"test_many_total"}));
+
+    // A failing application answers 500 in text, whatever was asked: only the
+    // text format can carry the comment lines that say why.
+    m_exporter->setStatus(PrometheusExporter::Status::Failing, QStringLiteral("disk full"));
+    const auto failing = httpGet(m_exporter->port(), "/metrics", {protobufFirstAccept});
+    QVERIFY(failing);
+    QCOMPARE(failing->statusCode, 500);
+    QCOMPARE(failing->header("Content-Type"), QByteArray(textContentType));
+    QVERIFY(failing->body.startsWith("# disk full\n"));
 }
 
 void tst_HttpServer::garbageThenNormalScrape()

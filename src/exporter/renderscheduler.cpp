@@ -196,8 +196,13 @@ bool RenderScheduler::answerFrom(MetricsRender &render, std::vector<PendingScrap
             response.headers = gzipHeaders;
         else if (compressionEnabled)
             response.headers = varyHeaders;
-        if (scrape.reply->send(response) < 0)
+        if (scrape.reply->send(response) < 0) {
             qCDebug(lcExporter) << "a client left before its scrape was answered";
+        } else {
+            qCDebug(lcExporter).nospace().noquote()
+                << "scrape answered: " << statusCode << ", " << response.contentType
+                << (rendered.gzipped ? ", gzip, " : ", ") << response.body.size() << " bytes";
+        }
         m_hooks.answered(statusCode, scrape, response.body.size());
     }
     m_hooks.inFlightChanged(0);

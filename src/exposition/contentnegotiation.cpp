@@ -44,6 +44,8 @@ struct Element
     QByteArray value; // media range or coding, lower-case
     QByteArray version;
     QByteArray escaping;
+    QByteArray proto; // protobuf: the message type, lower-case
+    QByteArray encoding; // protobuf: "delimited", "text", ...
     int q = 1000;
     int order = 0;
 };
@@ -82,6 +84,10 @@ QList<Element> parseElements(const QByteArray &header)
                 element.version = value;
             } else if (name == "escaping") {
                 element.escaping = value.toLower();
+            } else if (name == "proto") {
+                element.proto = value.toLower();
+            } else if (name == "encoding") {
+                element.encoding = value.toLower();
             }
         }
         if (!valid)
@@ -123,6 +129,14 @@ Match matchOffer(const QList<Element> &ranges, const Offer &offer)
             specificity = 0;
         } else if (type == offer.type && subtype == "*") {
             specificity = 1;
+        } else if (type == offer.type && subtype == offer.subtype
+                   && offer.format == ExpositionFormat::Protobuf) {
+            // Only delimited MetricFamily messages are written.
+            if ((!range.proto.isEmpty() && range.proto != "io.prometheus.client.metricfamily")
+                || (!range.encoding.isEmpty() && range.encoding != "delimited")) {
+                continue;
+            }
+            specificity = range.proto.isEmpty() ? 2 : 3;
         } else if (type == offer.type && subtype == offer.subtype) {
             if (range.version.isEmpty())
                 specificity = 2;
@@ -170,6 +184,7 @@ ResponseFormat negotiateFormat(const QByteArray &accept)
         {ExpositionFormat::Text100, "text", "plain", "1.0.0"},
         {ExpositionFormat::OpenMetrics100, "application", "openmetrics-text", "1.0.0"},
         {ExpositionFormat::OpenMetrics001, "application", "openmetrics-text", "0.0.1"},
+        {ExpositionFormat::Protobuf, "application", "vnd.google.protobuf", QByteArray()},
     };
     std::optional<Match> chosenMatch;
     for (const Offer &offer : offers) {

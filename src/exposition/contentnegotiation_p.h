@@ -12,9 +12,11 @@ namespace QtPrometheusPrivate {
 
 // Picks the format for an Accept header (RFC 9110 §12.5.1, q-values respected):
 // the offered format whose most specific matching media range has the highest
-// q, ties going to the range listed first, then to text 0.0.4. The escaping is
-// that range's "escaping" parameter where the format can honour it, else
-// underscores. Anything unparsable, absent or unacceptable means text 0.0.4
+// q, ties going to the range listed first, then to the server's order (text
+// 0.0.4, text 1.0.0, OpenMetrics 1.0.0 and 0.0.1, protobuf). A protobuf range
+// counts only where its proto and encoding, if given, are delimited
+// io.prometheus.client.MetricFamily. The escaping is that range's "escaping"
+// parameter where the format can honour it, else underscores. Anything unparsable, absent or unacceptable means text 0.0.4
 // with underscores, the format every scraper reads.
 ResponseFormat negotiateFormat(const QByteArray &accept);
 

@@ -12,7 +12,8 @@ bool isOpenMetrics(ExpositionFormat format)
 
 bool carriesUtf8Names(ExpositionFormat format)
 {
-    return format == ExpositionFormat::Text100 || format == ExpositionFormat::OpenMetrics100;
+    return format == ExpositionFormat::Text100 || format == ExpositionFormat::OpenMetrics100
+        || format == ExpositionFormat::Protobuf;
 }
 
 QByteArray contentTypeFor(ResponseFormat format)
@@ -32,6 +33,11 @@ QByteArray contentTypeFor(ResponseFormat format)
     case ExpositionFormat::OpenMetrics100:
         type = QByteArrayLiteral(
             "application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=");
+        break;
+    case ExpositionFormat::Protobuf:
+        type = QByteArrayLiteral("application/vnd.google.protobuf; "
+                                 "proto=io.prometheus.client.MetricFamily; encoding=delimited; "
+                                 "escaping=");
         break;
     }
     switch (format.escaping) {

@@ -13,13 +13,16 @@ enum class ExpositionFormat {
     Text004, // text/plain; version=0.0.4
     Text100, // text/plain; version=1.0.0: 0.0.4, and quoted UTF-8 names
     OpenMetrics001, // application/openmetrics-text; version=0.0.1
-    OpenMetrics100 // application/openmetrics-text; version=1.0.0
+    OpenMetrics100, // application/openmetrics-text; version=1.0.0
+    // application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily;
+    // encoding=delimited
+    Protobuf
 };
 
 // How names outside [a-zA-Z_:][a-zA-Z0-9_:]* are written: the "escaping"
 // parameter of the Prometheus content-negotiation spec.
 enum class NameEscaping {
-    AllowUtf8, // quoted as they are; only text 1.0.0 and OpenMetrics 1.0.0 can
+    AllowUtf8, // as they are (quoted in text); not in text 0.0.4 or OpenMetrics 0.0.1
     Underscores, // every other character becomes '_'
     Dots, // '.' becomes "_dot_", '_' "__", others "_"
     Values, // "U__" then each other character as _<hex code point>_

@@ -6,6 +6,7 @@
 #include "exposition/collection_p.h"
 #include "exposition/compression_p.h"
 #include "exposition/openmetricswriter_p.h"
+#include "exposition/protobufwriter_p.h"
 #include "exposition/textwriter_p.h"
 #include "logging_p.h"
 
@@ -113,9 +114,13 @@ QByteArray MetricsRender::serialize(ExpositionFormat format, const QList<QByteAr
         families = &selected;
     }
     QByteArray out = m_prefix;
-    const Exposition::WriteResult result = isOpenMetrics(format)
-        ? Exposition::writeOpenMetrics100(*families, out)
-        : Exposition::writeText004(*families, out);
+    Exposition::WriteResult result;
+    if (format == ExpositionFormat::Protobuf)
+        result = Exposition::writeProtobuf(*families, out);
+    else if (isOpenMetrics(format))
+        result = Exposition::writeOpenMetrics100(*families, out);
+    else
+        result = Exposition::writeText004(*families, out);
     for (const std::string &dropped : result.droppedFamilies) {
         qCWarning(lcExporter, "family %s left out: its name is taken by a family of another type",
                   dropped.c_str());

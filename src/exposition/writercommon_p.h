@@ -113,6 +113,16 @@ public:
 
     qsizetype offset() const { return m_pos - m_begin; }
     const char *at(qsizetype offset) const { return m_begin + offset; }
+    char *at(qsizetype offset) { return m_begin + offset; }
+    // Moves the cursor past bytes that are filled in later.
+    void skip(qsizetype bytes) { m_pos += bytes; }
+    // Takes out count bytes at offset, moving what follows them back.
+    void remove(qsizetype offset, qsizetype count)
+    {
+        char *const from = m_begin + offset + count;
+        std::memmove(m_begin + offset, from, std::size_t(m_pos - from));
+        m_pos -= count;
+    }
 
     void put(char c) { *m_pos++ = c; }
     void put(const char *data, std::size_t size)
