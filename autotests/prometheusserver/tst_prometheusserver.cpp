@@ -244,9 +244,10 @@ void tst_PrometheusServer::scrapedInProtobuf()
 
     QTRY_VERIFY_WITH_TIMEOUT(allTargetsHealthy(), 30000);
     const QByteArray log = demo.readAllStandardError();
+    // Prometheus 2.x asks without an escaping (underscores), 3.x may ask for allow-utf-8.
     QVERIFY2(log.contains("scrape answered: 200, application/vnd.google.protobuf; "
                           "proto=io.prometheus.client.MetricFamily; encoding=delimited; "
-                          "escaping=underscores, gzip, "),
+                          "escaping="),
              log.right(2000).constData());
     QVERIFY2(!log.contains("scrape answered: 200, text/")
                  && !log.contains("scrape answered: 200, application/openmetrics-text"),
