@@ -1,11 +1,14 @@
 // Copyright (C) 2026 The QtPrometheusExporter authors
 // SPDX-License-Identifier: MIT
 
-// Times the library's text 0.0.4 and OpenMetrics 1.0 writers and prometheus-cpp's
-// TextSerializer on the same Collect() output, then prints the bytes/s of each
-// and the ratios. Times things, judges nothing; the figures go in ../README.md.
+// Times the library's text 0.0.4, OpenMetrics 1.0 and protobuf writers and
+// prometheus-cpp's TextSerializer on the same Collect() output, then prints the
+// bytes/s of each and the ratios, and the protobuf writer's time and body size
+// against the text writer's. Times things, judges nothing; the figures go in
+// ../README.md.
 
 #include "exposition/openmetricswriter_p.h"
+#include "exposition/protobufwriter_p.h"
 #include "exposition/textwriter_p.h"
 
 #include <benchmark/benchmark.h>
@@ -113,6 +116,20 @@ void BM_WriteOpenMetrics100(benchmark::State &state)
     state.counters["body_bytes"] = double(bytes);
 }
 
+void BM_WriteProtobuf(benchmark::State &state)
+{
+    const auto &families = collected(int(state.range(0)));
+    qsizetype bytes = 0;
+    for (auto _ : state) {
+        QByteArray body;
+        Exposition::writeProtobuf(families, body);
+        bytes = body.size();
+        benchmark::DoNotOptimize(body.data());
+    }
+    state.SetBytesProcessed(std::int64_t(state.iterations()) * bytes);
+    state.counters["body_bytes"] = double(bytes);
+}
+
 // For scale: what every fresh scrape pays before any writer runs.
 void BM_RegistryCollect(benchmark::State &state)
 {
@@ -128,6 +145,7 @@ BENCHMARK(BM_WriteOpenMetrics100)
     ->Arg(10000)
     ->Arg(100000)
     ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_WriteProtobuf)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RegistryCollect)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
 
 // The console output, then a table of bytes/s per size and the ratios to
@@ -148,11 +166,12 @@ public:
             if (run.run_type == Run::RT_Aggregate && !median)
                 continue;
             const auto rate = run.counters.find("bytes_per_second");
-            if (rate == run.counters.end())
+            const auto body = run.counters.find("body_bytes");
+            if (rate == run.counters.end() || body == run.counters.end())
                 continue;
             Entry &entry = m_rates[run.run_name.args][run.run_name.function_name];
             if (median || !entry.median)
-                entry = Entry {rate->second.value, median};
+                entry = Entry {rate->second.value, body->second.value, median};
         }
     }
 
@@ -174,13 +193,34 @@ public:
             std::printf("%-8s %18.1f %16.1f %20.1f %8.2fx %8.2fx\n", args.c_str(), serializer, text,
                         om, text / serializer, om / serializer);
         }
+        // Protobuf bodies are smaller (labels once per histogram, numbers in 8
+        // bytes), so time per body is what compares.
+        std::printf("\n%-8s %14s %14s %16s %16s %11s\n", "series", "text body kB", "proto body kB",
+                    "writeText004 ms", "writeProtobuf ms", "proto/text");
+        for (const auto &[args, byFunction] : m_rates) {
+            const auto text = byFunction.find("BM_WriteText004");
+            const auto proto = byFunction.find("BM_WriteProtobuf");
+            if (text == byFunction.end() || proto == byFunction.end())
+                continue;
+            const double textMs = text->second.msPerBody();
+            const double protoMs = proto->second.msPerBody();
+            std::printf("%-8s %14.1f %14.1f %16.3f %16.3f %10.2fx\n", args.c_str(),
+                        text->second.bodyBytes / 1e3, proto->second.bodyBytes / 1e3, textMs,
+                        protoMs, protoMs / textMs);
+        }
     }
 
 private:
     struct Entry
     {
         double bytesPerSecond = 0;
+        double bodyBytes = 0;
         bool median = false;
+
+        double msPerBody() const
+        {
+            return bytesPerSecond > 0 ? bodyBytes / bytesPerSecond * 1e3 : 0;
+        }
     };
     std::map<std::string, std::map<std::string, Entry>> m_rates;
 };
