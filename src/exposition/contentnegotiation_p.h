@@ -16,8 +16,8 @@ namespace QtPrometheusPrivate {
 // 0.0.4, text 1.0.0, OpenMetrics 1.0.0 and 0.0.1, protobuf). A protobuf range
 // counts only where its proto and encoding, if given, are delimited
 // io.prometheus.client.MetricFamily. The escaping is that range's "escaping"
-// parameter where the format can honour it, else underscores. Anything unparsable, absent or unacceptable means text 0.0.4
-// with underscores, the format every scraper reads.
+// parameter where the format can honour it, else underscores. Anything unparsable, absent or
+// unacceptable means text 0.0.4 with underscores, the format every scraper reads.
 ResponseFormat negotiateFormat(const QByteArray &accept);
 
 // Whether Accept-Encoding (RFC 9110 §12.5.3) admits gzip. Absent or mangled
