@@ -292,24 +292,9 @@ WriteResult writeProtobuf(const std::vector<prometheus::MetricFamily> &families,
 WriteResult writeProtobuf(const std::vector<prometheus::MetricFamily> &families,
                           const std::vector<Kind> &kinds, QByteArray &out)
 {
-    // Named as the text 0.0.4 writer names them: an info family <name> is the
-    // gauge <name>_info (reserved up front, so the views stay valid).
+    // Named as the text 0.0.4 writer names them.
     std::string infoNames;
-    std::size_t infoBytes = 0;
-    for (std::size_t i = 0; i < families.size(); ++i) {
-        if (kinds[i] == Kind::Info)
-            infoBytes += families[i].name.size() + 5;
-    }
-    infoNames.reserve(infoBytes);
-    FamilyPlan plan(families, kinds, [&](int i) -> std::string_view {
-        const std::string &name = families[std::size_t(i)].name;
-        if (kinds[std::size_t(i)] != Kind::Info)
-            return name;
-        const std::size_t start = infoNames.size();
-        infoNames += name;
-        infoNames += "_info";
-        return std::string_view(infoNames).substr(start);
-    });
+    FamilyPlan plan = FamilyPlan::withInfoNames(families, kinds, infoNames);
 
     {
         OutputBuffer buffer(out, estimateBytes(families, kinds));

@@ -172,6 +172,27 @@ void FamilyPlan::add(int index, std::string_view name, Kind kind,
     }
 }
 
+FamilyPlan FamilyPlan::withInfoNames(const std::vector<prometheus::MetricFamily> &families,
+                                     const std::vector<Kind> &kinds, std::string &infoNames)
+{
+    // Reserved up front, so that the views stay valid.
+    std::size_t infoBytes = 0;
+    for (std::size_t i = 0; i < families.size(); ++i) {
+        if (kinds[i] == Kind::Info)
+            infoBytes += families[i].name.size() + 5;
+    }
+    infoNames.reserve(infoNames.size() + infoBytes);
+    return FamilyPlan(families, kinds, [&](int i) -> std::string_view {
+        const std::string &name = families[std::size_t(i)].name;
+        if (kinds[std::size_t(i)] != Kind::Info)
+            return name;
+        const std::size_t start = infoNames.size();
+        infoNames += name;
+        infoNames += "_info";
+        return std::string_view(infoNames).substr(start);
+    });
+}
+
 std::string_view FamilyPlan::help(const std::vector<prometheus::MetricFamily> &families,
                                   int head) const
 {

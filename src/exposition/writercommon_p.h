@@ -314,6 +314,12 @@ public:
         bool head = false;
     };
 
+    // Families under their own names, but an info family <name> as the gauge
+    // <name>_info (text 0.0.4 and protobuf), built in infoNames, which must
+    // outlive the plan: its names are views.
+    static FamilyPlan withInfoNames(const std::vector<prometheus::MetricFamily> &families,
+                                    const std::vector<Kind> &kinds, std::string &infoNames);
+
     const std::vector<Entry> &entries() const { return m_entries; }
     // The group's help: the first non-empty one.
     std::string_view help(const std::vector<prometheus::MetricFamily> &families, int head) const;
